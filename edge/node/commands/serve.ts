@@ -1,0 +1,63 @@
+/**
+ * `gripgate serve`: runs the gateway until SIGTERM or SIGINT, then drains.
+ * @module
+ */
+import { startGateway } from '../server.ts'
+import { parseCommandArgs, parsePort } from './args.ts'
+import { DEFAULT_CONFIG_PATH, loadConfig } from './load-config.ts'
+
+export const SERVE_USAGE = `Usage: gripgate serve [--config FILE] [--port N] [--host H]
+
+Runs the gateway with the embedded fanout tier and in-memory cache.
+
+Options:
+  -c, --config FILE   config file (default ${DEFAULT_CONFIG_PATH})
+  -p, --port N        port to listen on (default $PORT, else 8080)
+      --host H        address to listen on (default 127.0.0.1)
+      --drain-ms N    on SIGTERM/SIGINT, wait this long for in-flight requests (default 10000)
+  -h, --help          show this help`
+
+/** Runs the serve command; resolves with the exit code once the gateway stopped. */
+export async function runServe(argv: string[], out: (line: string) => void): Promise<number> {
+  const { values } = parseCommandArgs(
+    argv,
+    {
+      config: { type: 'string', short: 'c' },
+      port: { type: 'string', short: 'p' },
+      host: { type: 'string' },
+      'drain-ms': { type: 'string' },
+    },
+    SERVE_USAGE
+  )
+  if (values.help) {
+    out(SERVE_USAGE)
+    return 0
+  }
+  const config = await loadConfig(values.config ?? DEFAULT_CONFIG_PATH)
+  const port = parsePort(values.port, parsePort(process.env.PORT, 8080))
+  const drainMs = parsePort(values['drain-ms'], 10_000)
+  const running = await startGateway({ config, port, host: values.host ?? '127.0.0.1' })
+  out(`gripgate listening on ${running.url}`)
+  return waitForSignal(async (signal) => {
+    out(`${signal}: draining (up to ${drainMs} ms)`)
+    await running.close(drainMs)
+  })
+}
+
+/** Resolves with exit code 0 after the first SIGTERM/SIGINT and `onSignal` finished. */
+export function waitForSignal(
+  onSignal: (signal: NodeJS.Signals) => Promise<void>
+): Promise<number> {
+  return new Promise((resolve) => {
+    const handle = (signal: NodeJS.Signals) => {
+      process.off('SIGTERM', handle)
+      process.off('SIGINT', handle)
+      onSignal(signal).then(
+        () => resolve(0),
+        () => resolve(1)
+      )
+    }
+    process.on('SIGTERM', handle)
+    process.on('SIGINT', handle)
+  })
+}

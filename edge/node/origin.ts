@@ -1,0 +1,95 @@
+/**
+ * The `Origin` seam on Node, over `node:http`. Not `fetch`: undici's fetch decodes
+ * content codings and forbids setting Host, and a proxy must forward bytes as they are.
+ * @module
+ */
+import http from 'node:http'
+import https from 'node:https'
+import { Readable } from 'node:stream'
+import type { OriginConfig } from '../../src/config/types.ts'
+import { type Origin, OriginTimeoutError, OriginUnreachableError } from '../../src/platform.ts'
+
+/** Statuses whose responses never have a body (RFC 9110 §6.4.1). */
+const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304])
+
+/** Keep-alive connection pools to the origins. */
+export class NodeOrigin implements Origin {
+  readonly #httpAgent = new http.Agent({ keepAlive: true, maxSockets: 512 })
+  readonly #httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 512 })
+
+  fetch(request: Request, origin: OriginConfig): Promise<Response> {
+    const url = new URL(request.url)
+    const secure = url.protocol === 'https:'
+    const headers: Record<string, string> = {}
+    request.headers.forEach((value, name) => {
+      headers[name] = value
+    })
+    return new Promise<Response>((resolve, reject) => {
+      let timedOut = false
+      const outgoing = (secure ? https : http).request({
+        host: url.hostname,
+        port: url.port || (secure ? 443 : 80),
+        path: `${url.pathname}${url.search}`,
+        method: request.method,
+        headers,
+        agent: secure ? this.#httpsAgent : this.#httpAgent,
+        servername: origin.hostHeader,
+      })
+      const timer = setTimeout(() => {
+        timedOut = true
+        outgoing.destroy()
+      }, origin.timeoutMs)
+
+      outgoing.on('response', (incoming) => {
+        clearTimeout(timer)
+        const status = incoming.statusCode ?? 502
+        if (status < 200 || status > 599) {
+          incoming.destroy()
+          reject(new OriginUnreachableError(`origin answered with invalid status ${status}`))
+          return
+        }
+        const responseHeaders = new Headers()
+        const raw = incoming.rawHeaders
+        for (let i = 0; i + 1 < raw.length; i += 2) responseHeaders.append(raw[i]!, raw[i + 1]!)
+        const hasBody = request.method !== 'HEAD' && !NULL_BODY_STATUSES.has(status)
+        if (!hasBody) incoming.resume()
+        const body = hasBody ? (Readable.toWeb(incoming) as ReadableStream<Uint8Array>) : null
+        resolve(
+          new Response(body, {
+            status,
+            statusText: incoming.statusMessage,
+            headers: responseHeaders,
+          })
+        )
+      })
+      outgoing.on('error', (error) => {
+        clearTimeout(timer)
+        if (timedOut) {
+          reject(
+            new OriginTimeoutError(
+              `origin ${origin.url} did not answer within ${origin.timeoutMs} ms`
+            )
+          )
+        } else {
+          reject(
+            new OriginUnreachableError(`origin ${origin.url} unreachable: ${error.message}`, {
+              cause: error,
+            })
+          )
+        }
+      })
+
+      if (request.body) {
+        Readable.fromWeb(request.body as import('node:stream/web').ReadableStream)
+          .on('error', (error) => outgoing.destroy(error))
+          .pipe(outgoing)
+      } else outgoing.end()
+    })
+  }
+
+  /** Closes pooled connections. */
+  close(): void {
+    this.#httpAgent.destroy()
+    this.#httpsAgent.destroy()
+  }
+}

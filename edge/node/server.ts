@@ -1,0 +1,95 @@
+/**
+ * The gateway on Node: the embedded default (in-memory cache, in-process seams) served
+ * by @hono/node-server, with graceful shutdown.
+ * @module
+ */
+
+import type { Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { serve } from '@hono/node-server'
+import { MemoryStore } from '../../src/cache/memory-store.ts'
+import type { GatewayConfig } from '../../src/config/types.ts'
+import { createGateway, type Gateway } from '../../src/gateway.ts'
+import type { Logger, Platform } from '../../src/platform.ts'
+import { consoleLogger } from './logger.ts'
+import { NodeOrigin } from './origin.ts'
+
+/** Where and how to listen. */
+export interface ServeOptions {
+  config: GatewayConfig
+  port: number
+  host: string
+  logger?: Logger
+}
+
+/** A running gateway. */
+export interface RunningGateway {
+  url: string
+  gateway: Gateway
+  /** Stops accepting, lets in-flight requests finish, and closes the rest after `deadlineMs`. */
+  close(deadlineMs?: number): Promise<void>
+}
+
+/** Builds the Node platform: seams backed by this process. */
+export function nodePlatform(
+  config: GatewayConfig,
+  logger: Logger
+): Platform & { close(): Promise<void> } {
+  const origin = new NodeOrigin()
+  const pending = new Set<Promise<unknown>>()
+  return {
+    origin,
+    store: new MemoryStore({
+      maxBytes: config.cache.maxBytes,
+      maxObjectBytes: config.cache.maxObjectBytes,
+    }),
+    clock: { now: () => Date.now() },
+    logger,
+    waitUntil(work) {
+      const tracked = work.catch((error: unknown) =>
+        logger.warn('background work failed', { error: String(error) })
+      )
+      pending.add(tracked)
+      tracked.finally(() => pending.delete(tracked))
+    },
+    async close() {
+      await Promise.allSettled(pending)
+      origin.close()
+    },
+  }
+}
+
+/** Starts the gateway and resolves once it listens. */
+export async function startGateway(options: ServeOptions): Promise<RunningGateway> {
+  const logger = options.logger ?? consoleLogger()
+  const platform = nodePlatform(options.config, logger)
+  const gateway = createGateway(platform, options.config)
+  const server = await new Promise<Server>((resolve, reject) => {
+    const started = serve(
+      { fetch: gateway.app.fetch, port: options.port, hostname: options.host },
+      () => resolve(started as Server)
+    ) as Server
+    started.once('error', reject)
+  })
+  const address = server.address() as AddressInfo
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
+  const url = `http://${host}:${address.port}`
+
+  let closing: Promise<void> | undefined
+  const close = (deadlineMs = 10_000) => {
+    closing ??= (async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+      // Connections that finish their request while draining become idle: close them as they do.
+      server.closeIdleConnections()
+      const sweep = setInterval(() => server.closeIdleConnections(), 50)
+      const deadline = setTimeout(() => server.closeAllConnections(), deadlineMs)
+      deadline.unref()
+      await closed
+      clearInterval(sweep)
+      clearTimeout(deadline)
+      await platform.close()
+    })()
+    return closing
+  }
+  return { url, gateway, close }
+}

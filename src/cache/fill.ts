@@ -1,0 +1,269 @@
+/**
+ * Going to the origin for the pull cache: misses, revalidations (a 304 refreshes the
+ * stored response, RFC 9111 §4.3.4), stale-if-error, and passing requests around the cache.
+ * @module
+ */
+import type { RouteCacheConfig } from '../config/types.ts'
+import { CONDITIONAL_FIELDS } from '../http/conditional.ts'
+import { toPairs, toRecord, withoutHopByHop } from '../http/headers.ts'
+import type { Clock, Logger, WaitUntil } from '../platform.ts'
+import { edgeView } from './edge-view.ts'
+import {
+  mayServeStaleOnError,
+  type PolicyFactory,
+  type PolicyRequest,
+  variantKeyFor,
+} from './freshness.ts'
+import {
+  answerConditional,
+  markOutcome,
+  serveStored,
+  stripEdgeOnly,
+  teeToBuffer,
+} from './respond.ts'
+import type { CacheStats } from './stats.ts'
+import type { CacheStore, StoredResponse } from './store.ts'
+import { surrogateKeysOf } from './surrogate-keys.ts'
+
+/** Sends a request to the route's origin; rejects when the origin is unreachable or slow. */
+export type Forward = (init: {
+  method: string
+  headers: Headers
+  body?: ReadableStream<Uint8Array> | null
+}) => Promise<Response>
+
+/** One trip to the origin on behalf of the cache. */
+export interface FillRequest {
+  request: Request
+  preq: PolicyRequest
+  primaryKey: string
+  cache: RouteCacheConfig
+  forward: Forward
+  /** The stored entry being revalidated, if any. */
+  stale?: StoredResponse
+  /** Frees requests collapsed onto this one; called once the outcome is known. */
+  release: () => void
+  /** A stale-while-revalidate refresh: nobody reads the body, so it is drained. */
+  background?: boolean
+}
+
+interface FillerDeps {
+  store: CacheStore
+  clock: Clock
+  logger: Logger
+  waitUntil: WaitUntil
+  maxObjectBytes: number
+}
+
+/** How long an expired entry with a validator is kept for a cheap conditional refresh. */
+const REVALIDATION_GRACE_MS = 24 * 3600 * 1000
+
+/** Fetches from the origin and fills the store. */
+export class Filler {
+  constructor(
+    private readonly deps: FillerDeps,
+    private readonly factory: PolicyFactory,
+    private readonly stats: CacheStats
+  ) {}
+
+  /** Forwards a request around the cache, as is. */
+  async bypass(request: Request, forward: Forward): Promise<Response> {
+    const response = await forward({
+      method: request.method,
+      headers: request.headers,
+      body: request.body,
+    })
+    this.stats.count('BYPASS')
+    const headers = markOutcome(stripEdgeOnly(withoutHopByHop(response.headers)), 'BYPASS')
+    return new Response(response.body, {
+      status: response.status,
+      statusText: response.statusText,
+      headers,
+    })
+  }
+
+  /** A miss or a revalidation: asks the origin, then stores and answers. */
+  async fill(job: FillRequest): Promise<Response> {
+    const headers = new Headers(job.request.headers)
+    for (const name of [...CONDITIONAL_FIELDS, 'range']) headers.delete(name)
+    const preq: PolicyRequest = { ...job.preq, headers: toRecord(headers) }
+    preq.headers.host = job.preq.headers.host ?? ''
+    const stalePolicy = job.stale ? this.factory.restore(job.stale) : undefined
+    if (stalePolicy) {
+      const validators = stalePolicy.revalidationHeaders(preq)
+      for (const name of ['if-none-match', 'if-modified-since'] as const) {
+        const value = validators[name]
+        if (value) headers.set(name, value)
+      }
+    }
+
+    let response: Response
+    try {
+      response = await job.forward({ method: 'GET', headers })
+    } catch (error) {
+      if (job.stale && stalePolicy && mayServeStaleOnError(job.stale, stalePolicy)) {
+        job.release()
+        this.stats.count('STALE')
+        return serveStored(job.request, job.stale, stalePolicy, 'STALE', {})
+      }
+      throw error
+    }
+
+    if (job.stale && stalePolicy) {
+      if (response.status >= 500 && mayServeStaleOnError(job.stale, stalePolicy)) {
+        await response.body?.cancel()
+        job.release()
+        this.stats.count('STALE')
+        return serveStored(job.request, job.stale, stalePolicy, 'STALE', {
+          fwdStatus: response.status,
+        })
+      }
+      if (response.status === 304) {
+        const refreshed = this.#refresh(job, preq, response)
+        if (refreshed) {
+          await this.deps.store.put(refreshed)
+          job.release()
+          this.stats.count('REVALIDATED')
+          return serveStored(
+            job.request,
+            refreshed,
+            this.factory.restore(refreshed),
+            'REVALIDATED',
+            {
+              fwdStatus: 304,
+            }
+          )
+        }
+        // The 304 names another representation: ask again for the whole response.
+        return this.fill({ ...job, stale: undefined })
+      }
+    }
+    return this.#storeAndAnswer(job, preq, response)
+  }
+
+  /** Applies a 304's fields to the stored entry (RFC 9111 §3.2); `undefined` if it does not match. */
+  #refresh(
+    job: FillRequest,
+    preq: PolicyRequest,
+    notModified: Response
+  ): StoredResponse | undefined {
+    const stale = job.stale!
+    const merged = new Headers()
+    for (const [name, value] of stale.headers) merged.append(name, value)
+    withoutHopByHop(notModified.headers).forEach((value, name) => {
+      if (name !== 'content-length') merged.set(name, value)
+    })
+    const view = edgeView(toRecord(merged), job.cache)
+    const old = this.factory.restore(stale)
+    const { policy, matches } = old.revalidatedPolicy(preq, {
+      status: 304,
+      headers: view.policyHeaders,
+    })
+    if (!matches) return undefined
+    return this.#entry(job, stale.status, merged, stale.body, policy, view)
+  }
+
+  #storeAndAnswer(job: FillRequest, preq: PolicyRequest, origin: Response): Response {
+    const headers = withoutHopByHop(origin.headers)
+    if (!headers.has('date')) headers.set('date', new Date(this.deps.clock.now()).toUTCString())
+    const record = toRecord(headers)
+    const view = edgeView(record, job.cache)
+    const policy = this.factory.create(preq, { status: origin.status, headers: view.policyHeaders })
+    const length = Number(headers.get('content-length') ?? Number.NaN)
+    const storable =
+      policy.storable() &&
+      variantKeyFor(job.primaryKey, record.vary, preq) !== null &&
+      !(length > this.deps.maxObjectBytes)
+
+    const clientHeaders = markOutcome(stripEdgeOnly(new Headers(headers)), 'MISS', {
+      stored: storable,
+      fwdStatus: origin.status,
+    })
+    this.stats.count('MISS')
+    let body: ReadableStream<Uint8Array> | null = origin.body
+    if (!storable) job.release()
+    else if (!body) this.#put(job, origin.status, headers, new Uint8Array(0), policy, view)
+    else {
+      body = body.pipeThrough(
+        teeToBuffer(this.deps.maxObjectBytes, (bytes) => {
+          if (bytes) this.#put(job, origin.status, headers, bytes, policy, view)
+          else job.release()
+        })
+      )
+    }
+
+    const response = new Response(body, {
+      status: origin.status,
+      statusText: origin.statusText,
+      headers: clientHeaders,
+    })
+    const answer =
+      job.request.method === 'HEAD'
+        ? withoutBody(response)
+        : answerConditional(job.request, response)
+    // Whoever does not read the body still has to pull it through, or it is never stored.
+    if (answer !== response || job.background) this.deps.waitUntil(drain(body))
+    return answer
+  }
+
+  #put(
+    job: FillRequest,
+    status: number,
+    headers: Headers,
+    body: Uint8Array,
+    policy: ReturnType<PolicyFactory['create']>,
+    view: ReturnType<typeof edgeView>
+  ): void {
+    const entry = this.#entry(job, status, headers, body, policy, view)
+    this.stats.stores += 1
+    this.deps.store
+      .put(entry)
+      .catch((error: unknown) =>
+        this.deps.logger.warn('cache store failed', { error: String(error) })
+      )
+      .finally(job.release)
+  }
+
+  #entry(
+    job: FillRequest,
+    status: number,
+    headers: Headers,
+    body: Uint8Array,
+    policy: ReturnType<PolicyFactory['create']>,
+    view: ReturnType<typeof edgeView>
+  ): StoredResponse {
+    const hasValidator = headers.has('etag') || headers.has('last-modified')
+    const keep = Math.max(view.staleIfError * 1000, hasValidator ? REVALIDATION_GRACE_MS : 0)
+    const record = policy.toObject()
+    return {
+      primaryKey: job.primaryKey,
+      variantKey: variantKeyFor(job.primaryKey, record.resh.vary, job.preq) ?? job.primaryKey,
+      status,
+      headers: toPairs(headers),
+      body,
+      policy: record,
+      mustRevalidate: view.mustRevalidate,
+      staleIfError: view.staleIfError,
+      surrogateKeys: surrogateKeysOf(headers, view.routeKeys),
+      softPurged: false,
+      usefulUntil: this.deps.clock.now() + policy.timeToLive() + keep,
+    }
+  }
+}
+
+function withoutBody(response: Response): Response {
+  return new Response(null, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  })
+}
+
+async function drain(body: ReadableStream<Uint8Array> | null): Promise<void> {
+  if (!body) return
+  try {
+    await body.pipeTo(new WritableStream())
+  } catch {
+    // The origin went away mid-body: nothing is stored, which is the right outcome.
+  }
+}

@@ -1,0 +1,191 @@
+/**
+ * The pull path: answers cacheable GET/HEAD from the store, fetching from the origin on
+ * a miss, revalidating stale entries, collapsing concurrent misses, and invalidating on
+ * unsafe methods (RFC 9111 §4.4).
+ * @module
+ */
+import type { RouteCacheConfig } from '../config/types.ts'
+import type { Clock, Logger, WaitUntil } from '../platform.ts'
+import { Collapser } from './collapse.ts'
+import { Filler, type Forward } from './fill.ts'
+import { chooseStored, PolicyFactory, type PolicyRequest, type ReuseDecision } from './freshness.ts'
+import { type CacheOutcome, serveStored } from './respond.ts'
+import { CacheStats } from './stats.ts'
+import type { CacheStore, StoredResponse } from './store.ts'
+
+export type { Forward } from './fill.ts'
+
+/** What the pull cache needs from its platform. */
+export interface PullCacheDeps {
+  store: CacheStore
+  clock: Clock
+  logger: Logger
+  waitUntil: WaitUntil
+  /** Largest body kept in the store; larger ones stream through. */
+  maxObjectBytes: number
+  /** How long a collapsed request waits for another's fetch before going itself. */
+  collapseWaitMs?: number
+}
+
+const METHODS_SERVED_FROM_CACHE = new Set(['GET', 'HEAD'])
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE'])
+
+/** The edge cache in front of the origins. */
+export class PullCache {
+  readonly stats = new CacheStats()
+  readonly #deps: PullCacheDeps
+  readonly #factory: PolicyFactory
+  readonly #collapser = new Collapser()
+  readonly #filler: Filler
+
+  constructor(deps: PullCacheDeps) {
+    this.#deps = deps
+    this.#factory = new PolicyFactory(deps.clock)
+    this.#filler = new Filler(deps, this.#factory, this.stats)
+  }
+
+  /** Answers `request` through the cache (or around it, per `cache`), using `forward` to reach the origin. */
+  async handle(request: Request, cache: RouteCacheConfig, forward: Forward): Promise<Response> {
+    if (!METHODS_SERVED_FROM_CACHE.has(request.method)) return this.#unsafe(request, forward)
+    if (cache === false || hasUpgrade(request)) return this.#filler.bypass(request, forward)
+    const url = new URL(request.url)
+    const primaryKey = `${url.host}${url.pathname}${url.search}`
+    const preq = policyRequest(request, url)
+
+    let decision = await this.#lookup(primaryKey, preq)
+    if (!decision) {
+      const pending = this.#collapser.pending(primaryKey)
+      if (pending && collapsible(preq)) {
+        await this.#wait(pending)
+        decision = await this.#lookup(primaryKey, preq)
+        if (decision?.kind === 'fresh')
+          return this.#serve(request, decision, 'HIT', { collapsed: true })
+      }
+    }
+    if (decision?.kind === 'fresh') return this.#serve(request, decision, 'HIT')
+    if (decision?.kind === 'stale-while-revalidate') {
+      this.#revalidateInBackground(primaryKey, preq, request, cache, forward, decision.entry)
+      return this.#serve(request, decision, 'STALE')
+    }
+    const release = this.#collapser.begin(primaryKey)
+    try {
+      return await this.#filler.fill({
+        request,
+        preq,
+        primaryKey,
+        cache,
+        forward,
+        stale: decision?.entry,
+        release,
+      })
+    } catch (error) {
+      release()
+      throw error
+    }
+  }
+
+  /** Purges every stored response tagged with one of `keys`. */
+  async purge(keys: readonly string[], soft: boolean): Promise<number> {
+    const { purged } = await this.#deps.store.purge(keys, soft)
+    this.stats.purges += 1
+    this.stats.purgedObjects += purged
+    return purged
+  }
+
+  async #lookup(primaryKey: string, preq: PolicyRequest): Promise<ReuseDecision | undefined> {
+    const entries = await this.#deps.store.lookup(primaryKey, this.#deps.clock.now())
+    return chooseStored(entries, preq, this.#factory)
+  }
+
+  #serve(
+    request: Request,
+    decision: ReuseDecision,
+    outcome: CacheOutcome,
+    detail: { collapsed?: boolean } = {}
+  ): Response {
+    this.stats.count(outcome)
+    return serveStored(request, decision.entry, decision.policy, outcome, detail)
+  }
+
+  #revalidateInBackground(
+    primaryKey: string,
+    preq: PolicyRequest,
+    request: Request,
+    cache: RouteCacheConfig,
+    forward: Forward,
+    stale: StoredResponse
+  ): void {
+    if (this.#collapser.pending(primaryKey)) return
+    const release = this.#collapser.begin(primaryKey)
+    const work = this.#filler
+      .fill({ request, preq, primaryKey, cache, forward, stale, release, background: true })
+      .catch((error: unknown) => {
+        release()
+        this.#deps.logger.warn('background revalidation failed', {
+          key: primaryKey,
+          error: String(error),
+        })
+      })
+    this.#deps.waitUntil(work)
+  }
+
+  async #unsafe(request: Request, forward: Forward): Promise<Response> {
+    const response = await this.#filler.bypass(request, forward)
+    // RFC 9111 §4.4: a non-error response to an unsafe method invalidates the target URI
+    // and the URIs in Location and Content-Location when they share its origin.
+    if (!SAFE_METHODS.has(request.method) && response.status >= 200 && response.status < 400) {
+      const url = new URL(request.url)
+      const targets = [
+        url,
+        ...['location', 'content-location'].map((name) =>
+          sameOrigin(url, response.headers.get(name))
+        ),
+      ]
+      for (const target of targets) {
+        if (target)
+          await this.#deps.store.invalidate(`${target.host}${target.pathname}${target.search}`)
+      }
+    }
+    return response
+  }
+
+  async #wait(pending: Promise<void>): Promise<void> {
+    const limit = this.#deps.collapseWaitMs ?? 30_000
+    let timer: ReturnType<typeof setTimeout> | undefined
+    await Promise.race([
+      pending,
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, limit))),
+    ])
+    clearTimeout(timer)
+  }
+}
+
+/** The request as the RFC 9111 decisions see it: cache reuse is for GET (HEAD reads GET entries). */
+function policyRequest(request: Request, url: URL): PolicyRequest {
+  const headers: Record<string, string> = {}
+  request.headers.forEach((value, name) => {
+    headers[name] = value
+  })
+  headers.host = url.host
+  return { url: `${url.pathname}${url.search}`, method: 'GET', headers }
+}
+
+/** A request that insists on the origin cannot take another request's answer. */
+function collapsible(preq: PolicyRequest): boolean {
+  const cc = preq.headers['cache-control'] ?? ''
+  return !/no-cache|max-age=0|no-store/.test(cc) && !/no-cache/.test(preq.headers.pragma ?? '')
+}
+
+function hasUpgrade(request: Request): boolean {
+  return request.headers.has('upgrade')
+}
+
+function sameOrigin(base: URL, value: string | null): URL | undefined {
+  if (!value) return undefined
+  try {
+    const target = new URL(value, base)
+    return target.origin === base.origin ? target : undefined
+  } catch {
+    return undefined
+  }
+}

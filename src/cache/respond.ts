@@ -1,0 +1,142 @@
+/**
+ * Building the client's response from a stored or fetched one: edge-only fields removed,
+ * `Age` computed, and the cache outcome reported in `X-Cache` and `Cache-Status` (RFC 9211).
+ * @module
+ */
+import type CachePolicy from 'http-cache-semantics'
+import { isNotModified, notModifiedFrom } from '../http/conditional.ts'
+import { fromPairs } from '../http/headers.ts'
+import { TARGETED_FIELDS } from './edge-view.ts'
+import type { StoredResponse } from './store.ts'
+import { SURROGATE_KEY_FIELDS } from './surrogate-keys.ts'
+
+/** How the edge answered; `X-Cache` carries it as is. */
+export type CacheOutcome = 'HIT' | 'MISS' | 'STALE' | 'BYPASS' | 'REVALIDATED'
+
+/** Cache-Status identifies the cache by name (RFC 9211 §2). */
+export const CACHE_NAME = 'gripgate'
+
+/** Fields only the edge reads: clients never see them. */
+const EDGE_ONLY_FIELDS: readonly string[] = [...SURROGATE_KEY_FIELDS, ...TARGETED_FIELDS]
+
+/** Removes the fields meant for the edge alone. */
+export function stripEdgeOnly(headers: Headers): Headers {
+  for (const name of EDGE_ONLY_FIELDS) headers.delete(name)
+  return headers
+}
+
+/** Details for the Cache-Status parameters. */
+export interface OutcomeDetail {
+  /** Remaining freshness in seconds (hits). */
+  ttl?: number
+  /** Whether a forwarded response was stored. */
+  stored?: boolean
+  /** Status the origin answered a forward with. */
+  fwdStatus?: number
+  /** The request waited for another request's fetch. */
+  collapsed?: boolean
+}
+
+/** Adds `X-Cache` and `Cache-Status` for an outcome. */
+export function markOutcome(
+  headers: Headers,
+  outcome: CacheOutcome,
+  detail: OutcomeDetail = {}
+): Headers {
+  headers.set('x-cache', outcome)
+  const params: string[] = [CACHE_NAME]
+  switch (outcome) {
+    case 'HIT':
+      params.push('hit')
+      break
+    case 'STALE':
+      params.push('hit', 'fwd=stale')
+      break
+    case 'MISS':
+      params.push('fwd=uri-miss')
+      break
+    case 'REVALIDATED':
+      params.push('fwd=stale')
+      break
+    case 'BYPASS':
+      params.push('fwd=bypass')
+      break
+  }
+  if (detail.fwdStatus !== undefined) params.push(`fwd-status=${detail.fwdStatus}`)
+  if (detail.ttl !== undefined) params.push(`ttl=${Math.round(detail.ttl)}`)
+  if (detail.stored) params.push('stored')
+  if (detail.collapsed) params.push('collapsed')
+  headers.set('cache-status', params.join('; '))
+  return headers
+}
+
+/**
+ * A pass-through transform that also keeps a copy of the bytes, up to `limit`.
+ * `onComplete` gets the copy once the whole body went through, or `undefined` when it
+ * was too large, failed, or the reader went away.
+ */
+export function teeToBuffer(
+  limit: number,
+  onComplete: (body: Uint8Array | undefined) => void
+): TransformStream<Uint8Array, Uint8Array> {
+  let chunks: Uint8Array[] | undefined = []
+  let size = 0
+  let done = false
+  const finish = (body: Uint8Array | undefined) => {
+    if (done) return
+    done = true
+    onComplete(body)
+  }
+  // `cancel` (reader went away) is in the Streams standard and Node 20, not yet in TS 5.9's lib.
+  const transformer: Transformer<Uint8Array, Uint8Array> & { cancel(): void } = {
+    transform(chunk, controller) {
+      if (chunks) {
+        size += chunk.byteLength
+        if (size > limit) chunks = undefined
+        else chunks.push(chunk)
+      }
+      controller.enqueue(chunk)
+    },
+    flush() {
+      finish(chunks ? concat(chunks, size) : undefined)
+    },
+    cancel() {
+      finish(undefined)
+    },
+  }
+  return new TransformStream(transformer)
+}
+
+function concat(chunks: Uint8Array[], size: number): Uint8Array {
+  const out = new Uint8Array(size)
+  let offset = 0
+  for (const chunk of chunks) {
+    out.set(chunk, offset)
+    offset += chunk.byteLength
+  }
+  return out
+}
+
+/**
+ * Answers a client's conditional GET/HEAD with 304 when its validators match
+ * (RFC 9110 §13.2.2). The caller owns the original body.
+ */
+export function answerConditional(request: Request, response: Response): Response {
+  if (response.status !== 200 || !isNotModified(request.headers, response.headers)) return response
+  return notModifiedFrom(response)
+}
+
+/** The client's response built from a stored entry. */
+export function serveStored(
+  request: Request,
+  entry: StoredResponse,
+  policy: CachePolicy,
+  outcome: CacheOutcome,
+  detail: OutcomeDetail
+): Response {
+  const headers = stripEdgeOnly(fromPairs(entry.headers))
+  headers.set('age', String(Math.max(0, Math.floor(policy.age()))))
+  markOutcome(headers, outcome, { ...detail, ttl: Math.max(0, policy.maxAge() - policy.age()) })
+  const body = request.method === 'HEAD' ? null : entry.body.slice()
+  return answerConditional(request, new Response(body, { status: entry.status, headers }))
+}

@@ -1,0 +1,58 @@
+/**
+ * The `CacheStore` seam: where stored responses live (a bounded in-memory LRU on Node,
+ * the Cache API plus an index on Cloudflare). Decisions stay in the core; a store only
+ * keeps, finds, evicts and purges.
+ * @module
+ */
+import type CachePolicy from 'http-cache-semantics'
+import type { HeaderPairs } from '../http/headers.ts'
+
+/** One stored variant of a response. */
+export interface StoredResponse {
+  /** Method-independent key of the resource: `host` + path + query. */
+  primaryKey: string
+  /** `primaryKey` plus the request's values of the fields its `Vary` names. */
+  variantKey: string
+  status: number
+  /** Client-facing headers, without hop-by-hop, targeted or surrogate-key fields. */
+  headers: HeaderPairs
+  body: Uint8Array
+  /** The RFC 9111 state (http-cache-semantics) over the edge view of the headers. */
+  policy: CachePolicy.CachePolicyObject
+  mustRevalidate: boolean
+  staleIfError: number
+  surrogateKeys: string[]
+  /** Set by a soft purge: still usable stale, but must be revalidated first. */
+  softPurged: boolean
+  /** Epoch ms after which the entry is of no use at all (fresh + stale windows). */
+  usefulUntil: number
+}
+
+/** What a purge did. */
+export interface PurgeResult {
+  /** Stored variants removed (hard) or marked stale (soft). */
+  purged: number
+}
+
+/**
+ * Every implementation passes test/contract/cache-store.contract.ts.
+ * Implementations bound their memory and may evict at any time.
+ */
+export interface CacheStore {
+  /** Every usable variant stored for `primaryKey`, most recently stored first. */
+  lookup(primaryKey: string, now: number): Promise<StoredResponse[]>
+  /** Stores a variant, replacing one with the same `variantKey`. Too-large entries are dropped. */
+  put(entry: StoredResponse): Promise<void>
+  /** Removes every variant of `primaryKey` (unsafe-method invalidation, RFC 9111 §4.4). */
+  invalidate(primaryKey: string): Promise<number>
+  /** Removes (hard) or marks stale (soft) every variant tagged with any of `keys`. */
+  purge(keys: readonly string[], soft: boolean): Promise<PurgeResult>
+}
+
+/** Approximate memory an entry holds, for byte-bounded stores. */
+export function entrySize(entry: StoredResponse): number {
+  let size = 512 + entry.body.byteLength + entry.variantKey.length * 2
+  for (const [name, value] of entry.headers) size += (name.length + value.length) * 2
+  for (const key of entry.surrogateKeys) size += key.length * 2
+  return size
+}

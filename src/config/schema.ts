@@ -1,0 +1,145 @@
+/**
+ * The zod schema of `gripgate.config.json`, the public config contract.
+ *
+ * Every field is declared once, here: the parser, the defaults and the committed
+ * JSON Schema (`gripgate.config.schema.json`) all derive from it, so a new field
+ * is one line in this file plus its type in `types.ts`. Value rules live in
+ * `fields.ts`; messages for plain type and range errors come from `issues.ts`.
+ * @module
+ */
+import { z } from 'zod'
+import { expectedGot } from './describe.ts'
+import {
+  absolutePath,
+  type ConfigEnv,
+  hostName,
+  originUrl,
+  positiveInt,
+  routePath,
+  seconds,
+  secret,
+  surrogateKey,
+  text,
+} from './fields.ts'
+
+export type { ConfigEnv } from './fields.ts'
+
+const MIB = 1024 * 1024
+
+/** Origin timeout when `timeoutMs` is omitted. */
+export const DEFAULT_TIMEOUT_MS = 30_000
+/** Whole-cache budget when `cache.maxBytes` is omitted. */
+export const DEFAULT_MAX_BYTES = 64 * MIB
+/** Per-object limit when `cache.maxObjectBytes` is omitted (clamped to `maxBytes`). */
+export const DEFAULT_MAX_OBJECT_BYTES = 8 * MIB
+
+const originSchema = z
+  .strictObject({
+    url: originUrl().describe(
+      'Base URL of the origin (http: or https:, no query or fragment); the request path is appended to it.'
+    ),
+    timeoutMs: positiveInt()
+      .default(DEFAULT_TIMEOUT_MS)
+      .describe('Abort the origin request after this many milliseconds and answer 504.'),
+    hostHeader: hostName()
+      .optional()
+      .describe("Host header to send to the origin instead of the client's."),
+  })
+  .describe('One named upstream.')
+
+const cacheOverrideSchema = z
+  .strictObject({
+    ttl: seconds('Edge freshness lifetime, replacing the origin headers'),
+    staleWhileRevalidate: seconds(
+      'How long a stale copy may be served while it is refreshed'
+    ).optional(),
+    staleIfError: seconds('How long a stale copy may be served when the origin fails').optional(),
+    keys: z
+      .array(surrogateKey())
+      .optional()
+      .describe('Surrogate keys to tag the cached response with, for purging.'),
+  })
+  .describe('Route-level cache override: the edge freshness replaces the origin headers.')
+
+const routeCacheSchema = z
+  .union([z.literal('origin'), z.literal(false), cacheOverrideSchema], {
+    error: (iss) => expectedGot('"origin", false or an object such as { "ttl": 60 }', iss.input),
+  })
+  .default('origin')
+  .describe(
+    '"origin" obeys the origin cache headers; false bypasses the cache; an object overrides.'
+  )
+
+const routeSchema = z
+  .strictObject({
+    path: routePath().describe('Exact path, or a prefix ending in a single "*" (e.g. "/api/*").'),
+    host: hostName().optional().describe('Match only requests for this host.'),
+    origin: text().describe('Name of the origin (a key of "origins") that serves this route.'),
+    cache: routeCacheSchema,
+  })
+  .describe('One entry of the ordered route table; the first match wins.')
+
+const cacheLimitsSchema = z
+  .strictObject({
+    maxBytes: positiveInt()
+      .default(DEFAULT_MAX_BYTES)
+      .describe('Total size budget of the edge cache, in bytes.'),
+    maxObjectBytes: positiveInt()
+      .optional()
+      .describe(
+        `Largest single cached response, in bytes. Default ${DEFAULT_MAX_OBJECT_BYTES} (8 MiB), or maxBytes if smaller.`
+      ),
+  })
+  .refine((c) => c.maxObjectBytes === undefined || c.maxObjectBytes <= c.maxBytes, {
+    path: ['maxObjectBytes'],
+    error: (iss) => {
+      const { maxBytes, maxObjectBytes } = iss.input as { maxBytes: number; maxObjectBytes: number }
+      return `must not exceed cache.maxBytes (${maxBytes}), got ${maxObjectBytes}`
+    },
+  })
+  .transform((c) => ({
+    maxBytes: c.maxBytes,
+    // Clamped rather than rejected: a small maxBytes alone should not force the user to set both.
+    maxObjectBytes: c.maxObjectBytes ?? Math.min(DEFAULT_MAX_OBJECT_BYTES, c.maxBytes),
+  }))
+  .describe('Size limits of the edge cache.')
+
+/**
+ * The schema of the whole file. Secrets are resolved against `env`, so the
+ * schema is built per parse; its input side (what `z.toJSONSchema` reads with
+ * `io: "input"`) does not depend on `env`.
+ */
+export function createConfigSchema(env: ConfigEnv) {
+  return z
+    .strictObject({
+      $schema: z.string().optional().describe('Path or URL of this JSON Schema, for editors.'),
+      origins: z
+        .record(text(), originSchema)
+        .describe('Named upstreams; routes refer to them by name.'),
+      routes: z
+        .array(routeSchema)
+        .min(1)
+        .describe('Ordered route table; the first matching route wins.'),
+      grip: z
+        .strictObject({
+          key: secret(env, 'Key that signs Grip-Sig tokens to the origin.'),
+          iss: text().default('gripgate').describe('Issuer claim of Grip-Sig tokens.'),
+        })
+        .optional()
+        .describe('GRIP signing; without it, realtime routes are unavailable.'),
+      publish: z
+        .strictObject({
+          path: absolutePath()
+            .default('/publish/')
+            .describe('Path of the publish and purge endpoint.'),
+          keys: z
+            .array(secret(env, 'A bearer key accepted by the publish endpoint.'))
+            .min(1)
+            .describe('Bearer keys accepted by the publish endpoint.'),
+        })
+        .optional()
+        .describe('The publish endpoint; without it, publish and purge are not mounted.'),
+      cache: cacheLimitsSchema.prefault({}),
+    })
+    .transform(({ $schema: _schema, ...config }) => config)
+}

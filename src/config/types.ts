@@ -1,0 +1,67 @@
+/**
+ * The typed gateway configuration, after parsing and secret resolution.
+ * The JSON names in gripgate.config.json are a public contract: extend, never rename.
+ * @module
+ */
+
+/** One named upstream. */
+export interface OriginConfig {
+  /** Base URL, e.g. `http://127.0.0.1:9000`; the request path is appended to it. */
+  url: string
+  /** Abort the origin request after this many milliseconds (504). */
+  timeoutMs: number
+  /** Host header to send instead of the client's. */
+  hostHeader?: string
+}
+
+/** Route-level cache override: the edge freshness replaces the origin's. */
+export interface CacheOverrideConfig {
+  ttl: number
+  staleWhileRevalidate?: number
+  staleIfError?: number
+  keys?: string[]
+}
+
+/** `"origin"` obeys the origin's headers; `false` bypasses the cache. */
+export type RouteCacheConfig = 'origin' | false | CacheOverrideConfig
+
+/** One entry of the ordered route table; the first match wins. */
+export interface RouteConfig {
+  /** Exact path, or a prefix ending in `*` (e.g. `/api/*`). */
+  path: string
+  host?: string
+  origin: string
+  cache: RouteCacheConfig
+}
+
+export interface GripConfig {
+  key: string
+  iss: string
+}
+
+export interface PublishConfig {
+  path: string
+  keys: string[]
+}
+
+export interface CacheConfig {
+  maxBytes: number
+  maxObjectBytes: number
+}
+
+/** The whole gateway configuration with defaults applied and secrets resolved. */
+export interface GatewayConfig {
+  origins: Record<string, OriginConfig>
+  routes: RouteConfig[]
+  /** Absent: no Grip-Sig can be made, so realtime routes are unavailable. */
+  grip?: GripConfig
+  /** Absent: the publish and purge endpoints are not mounted. */
+  publish?: PublishConfig
+  cache: CacheConfig
+}
+
+/** One problem in a config file, located by a JSON path such as `$.routes[0].origin`. */
+export interface ConfigProblem {
+  path: string
+  message: string
+}

@@ -1,0 +1,88 @@
+/**
+ * Errors that know their HTTP status and render themselves as RFC 9457
+ * `application/problem+json` (the idea of Hono's `HTTPException.getResponse()`),
+ * each with a stable code documented in docs/errors.md (the habit of ws's `WS_ERR_*`).
+ * @module
+ */
+
+/** Every stable error code the gateway can answer with. */
+export type ErrorCode =
+  | 'ROUTE_NOT_FOUND'
+  | 'ORIGIN_UNREACHABLE'
+  | 'ORIGIN_TIMEOUT'
+  | 'BAD_REQUEST'
+  | 'UNAUTHORIZED'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'METHOD_NOT_ALLOWED'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'INTERNAL'
+
+const TITLES: Record<ErrorCode, string> = {
+  ROUTE_NOT_FOUND: 'No route matches this request',
+  ORIGIN_UNREACHABLE: 'The origin could not be reached',
+  ORIGIN_TIMEOUT: 'The origin did not answer in time',
+  BAD_REQUEST: 'The request is malformed',
+  UNAUTHORIZED: 'Missing or invalid credentials',
+  PAYLOAD_TOO_LARGE: 'The request body is too large',
+  METHOD_NOT_ALLOWED: 'Method not allowed',
+  UNSUPPORTED_MEDIA_TYPE: 'Unsupported media type',
+  INTERNAL: 'Internal gateway error',
+}
+
+/** Extra members of a problem body, e.g. the field a bad request names. */
+export type ProblemExtras = Record<string, unknown>
+
+/** A failure with a stable code and an HTTP status that renders as a problem document. */
+export class GatewayError extends Error {
+  readonly code: ErrorCode
+  readonly status: number
+  readonly extras: ProblemExtras
+  readonly headers: Record<string, string>
+
+  constructor(
+    code: ErrorCode,
+    status: number,
+    detail: string,
+    options: { cause?: unknown; extras?: ProblemExtras; headers?: Record<string, string> } = {}
+  ) {
+    super(detail, { cause: options.cause })
+    this.name = 'GatewayError'
+    this.code = code
+    this.status = status
+    this.extras = options.extras ?? {}
+    this.headers = options.headers ?? {}
+  }
+
+  /** The RFC 9457 problem document for this error. */
+  toProblem(): Record<string, unknown> {
+    return {
+      type: `https://gripgate.dev/errors#${this.code.toLowerCase().replaceAll('_', '-')}`,
+      title: TITLES[this.code],
+      status: this.status,
+      code: this.code,
+      detail: this.message,
+      ...this.extras,
+    }
+  }
+
+  /** Renders the error as an `application/problem+json` response. */
+  getResponse(): Response {
+    return problemResponse(this.status, this.toProblem(), this.headers)
+  }
+}
+
+/** Builds an `application/problem+json` response from a problem document. */
+export function problemResponse(
+  status: number,
+  problem: Record<string, unknown>,
+  headers: Record<string, string> = {}
+): Response {
+  return new Response(`${JSON.stringify(problem)}\n`, {
+    status,
+    headers: {
+      'content-type': 'application/problem+json',
+      'cache-control': 'no-store',
+      ...headers,
+    },
+  })
+}

@@ -1,0 +1,53 @@
+/**
+ * Reading request bodies with a size limit, so a client cannot make the gateway buffer
+ * without bound.
+ * @module
+ */
+import { GatewayError } from '../errors.ts'
+
+/** Reads the whole body as text; 413 once it passes `maxBytes`. */
+export async function readTextLimited(request: Request, maxBytes: number): Promise<string> {
+  const declared = Number(request.headers.get('content-length') ?? Number.NaN)
+  if (declared > maxBytes) throw tooLarge(maxBytes)
+  if (!request.body) return ''
+  const reader = request.body.getReader()
+  const chunks: Uint8Array[] = []
+  let size = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    size += value.byteLength
+    if (size > maxBytes) {
+      await reader.cancel()
+      throw tooLarge(maxBytes)
+    }
+    chunks.push(value)
+  }
+  const bytes = new Uint8Array(size)
+  let offset = 0
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset)
+    offset += chunk.byteLength
+  }
+  return new TextDecoder().decode(bytes)
+}
+
+/** Reads and parses a JSON body; 400 naming the position when it is not JSON. */
+export async function readJsonLimited(request: Request, maxBytes: number): Promise<unknown> {
+  const text = await readTextLimited(request, maxBytes)
+  try {
+    return JSON.parse(text)
+  } catch (error) {
+    throw new GatewayError(
+      'BAD_REQUEST',
+      400,
+      `body is not valid JSON: ${(error as Error).message}`
+    )
+  }
+}
+
+function tooLarge(maxBytes: number): GatewayError {
+  return new GatewayError('PAYLOAD_TOO_LARGE', 413, `request body exceeds ${maxBytes} bytes`, {
+    extras: { limit: maxBytes },
+  })
+}

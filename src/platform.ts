@@ -1,0 +1,61 @@
+/**
+ * The seams between the platform-neutral core and each platform (ARCHITECTURE.md, "Seams").
+ * Types only: every platform in edge/ supplies these, and tests supply fakes that pass the
+ * same contract suites.
+ * @module
+ */
+
+import type { CacheStore } from './cache/store.ts'
+import type { OriginConfig } from './config/types.ts'
+
+/** Wall-clock time, injectable so tests can move it. */
+export interface Clock {
+  /** Milliseconds since the epoch. */
+  now(): number
+}
+
+/** Structured logging; fields are plain JSON values. */
+export interface Logger {
+  debug(msg: string, fields?: Record<string, unknown>): void
+  info(msg: string, fields?: Record<string, unknown>): void
+  warn(msg: string, fields?: Record<string, unknown>): void
+  error(msg: string, fields?: Record<string, unknown>): void
+}
+
+/**
+ * Sends one request to a named origin. The request URL already points at the origin.
+ * Implementations must not decode content codings (a proxy forwards bytes as they are),
+ * must reject with `OriginUnreachableError` when no connection can be made and
+ * `OriginTimeoutError` when `origin.timeoutMs` passes before the response head arrives.
+ */
+export interface Origin {
+  fetch(request: Request, origin: OriginConfig): Promise<Response>
+}
+
+/** Work that may continue after the response is sent (`ctx.waitUntil` on the edge). */
+export type WaitUntil = (work: Promise<unknown>) => void
+
+/** The bundle of seams a platform hands to `createGateway`. */
+export interface Platform {
+  origin: Origin
+  store: CacheStore
+  clock: Clock
+  logger: Logger
+  waitUntil: WaitUntil
+}
+
+/** The origin could not be reached (connection refused, DNS, reset before the head). */
+export class OriginUnreachableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = 'OriginUnreachableError'
+  }
+}
+
+/** The origin did not send a response head within its timeout. */
+export class OriginTimeoutError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = 'OriginTimeoutError'
+  }
+}

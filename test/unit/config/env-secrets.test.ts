@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest'
+import { parseConfig } from '../../../src/config/parse.ts'
+import { base, problemsOf } from './helpers.ts'
+
+const withSecrets = (gripKey: unknown, publishKeys: unknown[]) => ({
+  ...base,
+  grip: { key: gripKey },
+  publish: { keys: publishKeys },
+})
+
+describe('env secrets', () => {
+  it('resolves { "env": NAME } from the injected env, mixed with inline secrets', () => {
+    const result = parseConfig(withSecrets({ env: 'GRIP_KEY' }, ['inline', { env: 'PUB_2' }]), {
+      GRIP_KEY: 'from-env',
+      PUB_2: 'second',
+    })
+    expect(result.ok && [result.value.grip?.key, result.value.publish?.keys]).toStrictEqual([
+      'from-env',
+      ['inline', 'second'],
+    ])
+  })
+
+  it.each([
+    { name: 'unset', env: {}, want: 'environment variable GRIP_KEY is not set' },
+    {
+      name: 'undefined',
+      env: { GRIP_KEY: undefined },
+      want: 'environment variable GRIP_KEY is not set',
+    },
+    { name: 'empty', env: { GRIP_KEY: '' }, want: 'environment variable GRIP_KEY is empty' },
+  ])('reports a $name variable at the secret path', ({ env, want }) => {
+    expect(problemsOf(withSecrets({ env: 'GRIP_KEY' }, ['p']), env)).toStrictEqual([
+      ['$.grip.key', want],
+    ])
+  })
+
+  it('reports every missing variable, alongside schema problems', () => {
+    const raw = {
+      ...withSecrets({ env: 'A' }, [{ env: 'B' }, 'ok', { env: 'C' }]),
+      cache: { maxBytes: 0 },
+    }
+    expect(problemsOf(raw, { B: 'set' })).toStrictEqual([
+      ['$.grip.key', 'environment variable A is not set'],
+      ['$.publish.keys[2]', 'environment variable C is not set'],
+      ['$.cache.maxBytes', 'must be greater than 0, got 0'],
+    ])
+  })
+
+  it('never echoes a resolved secret in a problem', () => {
+    const problems = problemsOf({ ...withSecrets({ env: 'K' }, ['p']), extra: 1 }, { K: 'hunter2' })
+    expect(JSON.stringify(problems)).not.toContain('hunter2')
+  })
+
+  it('does not read variables that are not referenced', () => {
+    const env = new Proxy({} as Record<string, string>, {
+      get: (_target, name) => {
+        throw new Error(`read ${String(name)}`)
+      },
+    })
+    expect(parseConfig(withSecrets('inline', ['p']), env).ok).toBe(true)
+  })
+})

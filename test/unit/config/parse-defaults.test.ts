@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest'
+import { parseConfig } from '../../../src/config/parse.ts'
+import type { GatewayConfig } from '../../../src/config/types.ts'
+import { base, fixture, URL_APP, withOrigin, withRoute } from './helpers.ts'
+
+const MIB = 1024 * 1024
+
+function parsed(raw: unknown, env: Record<string, string> = {}): GatewayConfig {
+  const result = parseConfig(raw, env)
+  if (!result.ok) throw new Error(JSON.stringify(result.error))
+  return result.value
+}
+
+describe('parseConfig defaults', () => {
+  it('fills every default of the minimal fixture', () => {
+    expect(parsed(fixture('minimal.json'))).toStrictEqual({
+      origins: { app: { url: URL_APP, timeoutMs: 30_000 } },
+      routes: [{ path: '/*', origin: 'app', cache: 'origin' }],
+      grip: { key: 'k', iss: 'gripgate' },
+      publish: { path: '/publish/', keys: ['p'] },
+      cache: { maxBytes: 64 * MIB, maxObjectBytes: 8 * MIB },
+    })
+  })
+
+  it('leaves grip and publish absent when the file omits them', () => {
+    const config = parsed(base)
+    expect(Object.keys(config).sort()).toEqual(['cache', 'origins', 'routes'])
+  })
+
+  it.each([
+    {
+      name: 'timeoutMs',
+      raw: withOrigin({ timeoutMs: 250 }),
+      pick: (c: GatewayConfig) => c.origins.app?.timeoutMs,
+      want: 250,
+    },
+    {
+      name: 'route cache false',
+      raw: withRoute({ cache: false }),
+      pick: (c: GatewayConfig) => c.routes[0]?.cache,
+      want: false,
+    },
+    {
+      name: 'route cache override without optional fields',
+      raw: withRoute({ cache: { ttl: 0 } }),
+      pick: (c: GatewayConfig) => c.routes[0]?.cache,
+      want: { ttl: 0 },
+    },
+    {
+      name: 'grip iss',
+      raw: { ...base, grip: { key: 'k', iss: 'me' } },
+      pick: (c: GatewayConfig) => c.grip,
+      want: { key: 'k', iss: 'me' },
+    },
+    {
+      name: 'publish path',
+      raw: { ...base, publish: { path: '/pub', keys: ['a', 'b'] } },
+      pick: (c: GatewayConfig) => c.publish,
+      want: { path: '/pub', keys: ['a', 'b'] },
+    },
+    {
+      name: 'maxObjectBytes defaults to maxBytes when that is below 8 MiB',
+      raw: { ...base, cache: { maxBytes: MIB } },
+      pick: (c: GatewayConfig) => c.cache,
+      want: { maxBytes: MIB, maxObjectBytes: MIB },
+    },
+    {
+      name: 'maxObjectBytes keeps its 8 MiB default under a large maxBytes',
+      raw: { ...base, cache: { maxBytes: 128 * MIB } },
+      pick: (c: GatewayConfig) => c.cache,
+      want: { maxBytes: 128 * MIB, maxObjectBytes: 8 * MIB },
+    },
+    {
+      name: 'maxObjectBytes equal to maxBytes',
+      raw: { ...base, cache: { maxBytes: 100, maxObjectBytes: 100 } },
+      pick: (c: GatewayConfig) => c.cache,
+      want: { maxBytes: 100, maxObjectBytes: 100 },
+    },
+  ])('keeps an explicit or derived value: $name', ({ raw, pick, want }) => {
+    expect(pick(parsed(raw))).toStrictEqual(want)
+  })
+
+  it('accepts and drops a top-level $schema', () => {
+    expect(parsed({ $schema: './gripgate.config.schema.json', ...base })).not.toHaveProperty(
+      '$schema'
+    )
+  })
+
+  it('parses the full fixture, resolving env secrets', () => {
+    const env = { GRIP_KEY: 'grip-secret', PUBLISH_KEY: 'publish-secret' }
+    expect(parsed(fixture('full.json'), env)).toStrictEqual({
+      origins: {
+        app: { url: URL_APP, timeoutMs: 5000, hostHeader: 'app.internal' },
+        'static assets': { url: 'https://assets.example.com/v1', timeoutMs: 30_000 },
+      },
+      routes: [
+        { path: '/api/stream', origin: 'app', cache: false },
+        {
+          path: '/api/*',
+          host: 'example.com',
+          origin: 'app',
+          cache: { ttl: 60, staleWhileRevalidate: 30, staleIfError: 300, keys: ['api', 'v1'] },
+        },
+        { path: '/assets/*', origin: 'static assets', cache: 'origin' },
+        { path: '/*', origin: 'app', cache: 'origin' },
+      ],
+      grip: { key: 'grip-secret', iss: 'edge-1' },
+      publish: { path: '/_publish/', keys: ['inline-key', 'publish-secret'] },
+      cache: { maxBytes: 32 * MIB, maxObjectBytes: MIB },
+    })
+  })
+})

@@ -12,6 +12,11 @@ import type { OriginConfig } from './config/types.ts'
 export interface Clock {
   /** Milliseconds since the epoch. */
   now(): number
+  /**
+   * Runs `fn` once after `ms` milliseconds; returns a function that cancels it.
+   * Timers must not keep a process alive on their own (Node: unref'd).
+   */
+  schedule(ms: number, fn: () => void): () => void
 }
 
 /** Structured logging; fields are plain JSON values. */

@@ -13,6 +13,7 @@ import { createGateway, type Gateway } from '../../src/gateway.ts'
 import type { Logger, Platform } from '../../src/platform.ts'
 import { consoleLogger } from './logger.ts'
 import { NodeOrigin } from './origin.ts'
+import { systemClock } from './system-clock.ts'
 
 /** Where and how to listen. */
 export interface ServeOptions {
@@ -43,7 +44,7 @@ export function nodePlatform(
       maxBytes: config.cache.maxBytes,
       maxObjectBytes: config.cache.maxObjectBytes,
     }),
-    clock: { now: () => Date.now() },
+    clock: systemClock,
     logger,
     waitUntil(work) {
       const tracked = work.catch((error: unknown) =>

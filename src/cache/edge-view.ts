@@ -35,7 +35,9 @@ export interface EdgeView {
  * @param headers lowercase origin response headers
  */
 export function edgeView(headers: Record<string, string>, cache: RouteCacheConfig): EdgeView {
-  const targeted = TARGETED_FIELDS.find((name) => headers[name] !== undefined)
+  // RFC 9213 §2.1: the first targeted field with a non-empty value applies, and then
+  // Cache-Control and Expires are ignored.
+  const targeted = TARGETED_FIELDS.find((name) => parseDirectives(headers[name]).size > 0)
   const source = targeted ? headers[targeted] : headers['cache-control']
   const directives = parseDirectives(source)
   const policyHeaders = { ...headers }
@@ -60,6 +62,7 @@ export function edgeView(headers: Record<string, string>, cache: RouteCacheConfi
   if (directives.size > 0) policyHeaders['cache-control'] = formatDirectives(directives)
   else delete policyHeaders['cache-control']
   if (targeted || typeof cache === 'object') delete policyHeaders.pragma
+  if (targeted) delete policyHeaders.expires
 
   return { policyHeaders, mustRevalidate, staleIfError, routeKeys }
 }

@@ -103,7 +103,8 @@ function decide(
   const stale = entry.softPurged || policy.stale()
   if (stale && entry.mustRevalidate) return 'revalidate'
   if (entry.softPurged) {
-    return policy.useStaleWhileRevalidate() || hasSwr(policy)
+    // A soft purge makes an entry stale now; it must not stretch the window past RFC 5861's.
+    return policy.useStaleWhileRevalidate() || (!policy.stale() && hasSwr(policy))
       ? 'stale-while-revalidate'
       : 'revalidate'
   }

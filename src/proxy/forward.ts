@@ -15,9 +15,13 @@ export const VIA = '1.1 gripgate'
 
 /** The URL on `origin` that serves the client's `url`. */
 export function originUrl(origin: OriginConfig, url: URL): URL {
-  const base = new URL(origin.url)
-  const prefix = base.pathname.endsWith('/') ? base.pathname.slice(0, -1) : base.pathname
-  return new URL(`${prefix}${url.pathname}${url.search}`, base)
+  const target = new URL(origin.url)
+  const prefix = target.pathname.endsWith('/') ? target.pathname.slice(0, -1) : target.pathname
+  // Set the path, never resolve it against the base: a client path such as
+  // `//evil.example/x` would resolve as a protocol-relative URL to another host.
+  target.pathname = `${prefix}${url.pathname}`
+  target.search = url.search
+  return target
 }
 
 /** Headers sent to the origin for a client request. */

@@ -21,7 +21,8 @@ export function hostMatches(pattern: string | undefined, host: string): boolean 
   if (pattern === undefined) return true
   const wanted = pattern.toLowerCase()
   const actual = host.toLowerCase()
-  if (wanted.includes(':')) return wanted === actual
+  // A port is `:digits` at the end; an IPv6 literal (`[::1]`) has colons but no port.
+  if (/:\d+$/.test(wanted)) return wanted === actual
   return wanted === actual.replace(/:\d+$/, '')
 }
 

@@ -1,0 +1,90 @@
+/** The fakes other tests lean on, kept honest. */
+import { describe, expect, it } from 'vitest'
+import { OriginTimeoutError, OriginUnreachableError } from '../../../src/platform.ts'
+import { CaptureLogger } from '../../fakes/capture-logger.ts'
+import { EPOCH, FakeClock } from '../../fakes/fake-clock.ts'
+import { MemoryOrigin } from '../../fakes/memory-origin.ts'
+
+const CONFIG = { url: 'http://origin.test', timeoutMs: 250 }
+
+describe('FakeClock', () => {
+  it('starts at EPOCH and moves only when advanced', () => {
+    const clock = new FakeClock()
+    expect(clock.now()).toBe(EPOCH)
+    clock.advance(1500)
+    expect(clock.now()).toBe(EPOCH + 1500)
+    expect(() => clock.advance(-1)).toThrow(RangeError)
+  })
+
+  it('runs scheduled work in time order as time passes it', () => {
+    const clock = new FakeClock(0)
+    const ran: string[] = []
+    clock.schedule(200, () => ran.push(`b@${clock.now()}`))
+    clock.schedule(100, () => ran.push(`a@${clock.now()}`))
+    const cancel = clock.schedule(150, () => ran.push('cancelled'))
+    clock.schedule(200, () => ran.push(`c@${clock.now()}`))
+    cancel()
+    clock.advance(99)
+    expect(ran).toEqual([])
+    clock.advance(200)
+    expect(ran).toEqual(['a@100', 'b@200', 'c@200'])
+    expect(clock.now()).toBe(299)
+    expect(clock.pendingTimers).toBe(0)
+  })
+
+  it('runs work scheduled by due work within the same advance', () => {
+    const clock = new FakeClock(0)
+    const ran: number[] = []
+    clock.schedule(10, () => clock.schedule(10, () => ran.push(clock.now())))
+    clock.advance(25)
+    expect(ran).toEqual([20])
+  })
+})
+
+describe('MemoryOrigin', () => {
+  it('records every request and answers with the handler', async () => {
+    const origin = new MemoryOrigin((request) => new Response(`hi ${request.method}`))
+    const response = await origin.fetch(
+      new Request('http://origin.test/a', { headers: { 'x-a': '1' } }),
+      CONFIG
+    )
+    expect(await response.text()).toBe('hi GET')
+    expect(origin.count).toBe(1)
+    expect(origin.last.url).toBe('http://origin.test/a')
+    expect(origin.last.headers.get('x-a')).toBe('1')
+    expect(origin.last.origin).toBe(CONFIG)
+  })
+
+  it('sends no body for HEAD or a 304, as a real origin', async () => {
+    const origin = new MemoryOrigin(() => new Response('body', { headers: { etag: '"a"' } }))
+    const head = await origin.fetch(new Request('http://origin.test/', { method: 'HEAD' }), CONFIG)
+    expect(head.body).toBeNull()
+    expect(head.headers.get('etag')).toBe('"a"')
+  })
+
+  it('fails like an unreachable or slow origin, still recording', async () => {
+    const origin = new MemoryOrigin(() => new Response('never'))
+    origin.setState('unreachable')
+    await expect(origin.fetch(new Request('http://origin.test/'), CONFIG)).rejects.toBeInstanceOf(
+      OriginUnreachableError
+    )
+    origin.setState('slow')
+    await expect(origin.fetch(new Request('http://origin.test/'), CONFIG)).rejects.toThrow(
+      new OriginTimeoutError('origin http://origin.test did not answer within 250 ms')
+    )
+    expect(origin.count).toBe(2)
+  })
+})
+
+describe('CaptureLogger', () => {
+  it('keeps records by level', () => {
+    const logger = new CaptureLogger()
+    logger.info('a')
+    logger.warn('b', { n: 1 })
+    expect(logger.records).toEqual([
+      { level: 'info', msg: 'a' },
+      { level: 'warn', msg: 'b', fields: { n: 1 } },
+    ])
+    expect(logger.messages('warn')).toEqual(['b'])
+  })
+})

@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest'
+import { GatewayError } from '../../../src/errors.ts'
+import { readJsonLimited, readTextLimited } from '../../../src/http/body.ts'
+
+const encoder = new TextEncoder()
+
+/** A POST whose body arrives in `chunks`; `cancelled` turns true if the reader gives up. */
+function streamed(chunks: (string | Uint8Array)[], headers: Record<string, string> = {}) {
+  const state = { cancelled: false, pulled: 0 }
+  const queue = chunks.map((chunk) => (typeof chunk === 'string' ? encoder.encode(chunk) : chunk))
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      const next = queue.shift()
+      if (next) {
+        state.pulled += 1
+        controller.enqueue(next)
+      } else controller.close()
+    },
+    cancel() {
+      state.cancelled = true
+    },
+  })
+  const init: RequestInit & { duplex: 'half' } = { method: 'POST', body, headers, duplex: 'half' }
+  return { request: new Request('http://gw.test/_gripgate/purge', init), state }
+}
+
+async function failure(work: Promise<unknown>): Promise<GatewayError> {
+  const error = await work.then(
+    () => undefined,
+    (reason: unknown) => reason
+  )
+  if (!(error instanceof GatewayError)) throw new Error(`expected a GatewayError, got ${error}`)
+  return error
+}
+
+describe('readTextLimited', () => {
+  it('reads an absent body as the empty string', async () => {
+    expect(await readTextLimited(new Request('http://gw.test/'), 10)).toBe('')
+  })
+
+  it('reads a body exactly at the limit', async () => {
+    const { request } = streamed(['12345', '67890'])
+    expect(await readTextLimited(request, 10)).toBe('1234567890')
+  })
+
+  it('decodes a character split across chunks', async () => {
+    const euro = encoder.encode('€')
+    const { request } = streamed([euro.slice(0, 1), euro.slice(1)])
+    expect(await readTextLimited(request, 10)).toBe('€')
+  })
+
+  it('refuses a declared Content-Length over the limit without reading', async () => {
+    const request = new Request('http://gw.test/', {
+      method: 'POST',
+      body: 'x'.repeat(11),
+      headers: { 'content-length': '11' },
+    })
+    const error = await failure(readTextLimited(request, 10))
+    expect(error.code).toBe('PAYLOAD_TOO_LARGE')
+    expect(error.status).toBe(413)
+    expect(error.message).toBe('request body exceeds 10 bytes')
+    expect(error.extras).toEqual({ limit: 10 })
+    expect(request.bodyUsed).toBe(false)
+  })
+
+  it('stops reading and cancels the stream once the body passes the limit', async () => {
+    const { request, state } = streamed(['123456', '789012', 'never read'])
+    const error = await failure(readTextLimited(request, 10))
+    expect(error.code).toBe('PAYLOAD_TOO_LARGE')
+    expect(state.cancelled).toBe(true)
+    expect(state.pulled).toBeLessThan(3)
+  })
+})
+
+describe('readJsonLimited', () => {
+  it('parses a JSON body', async () => {
+    const { request } = streamed(['{"keys":', '["a"]}'])
+    expect(await readJsonLimited(request, 100)).toEqual({ keys: ['a'] })
+  })
+
+  it.each(['{"keys": [', '', 'nope'])('answers 400 for %j', async (text) => {
+    const { request } = streamed([text])
+    const error = await failure(readJsonLimited(request, 100))
+    expect(error.code).toBe('BAD_REQUEST')
+    expect(error.status).toBe(400)
+    expect(error.message).toMatch(/^body is not valid JSON: /)
+  })
+
+  it('answers 413 before trying to parse', async () => {
+    const { request } = streamed(['{"a":"', 'x'.repeat(200), '"}'])
+    expect((await failure(readJsonLimited(request, 100))).status).toBe(413)
+  })
+})

@@ -7,7 +7,7 @@ import type { RouteCacheConfig } from '../config/types.ts'
 import { CONDITIONAL_FIELDS } from '../http/conditional.ts'
 import { toPairs, toRecord, withoutHopByHop } from '../http/headers.ts'
 import type { Clock, Logger, WaitUntil } from '../platform.ts'
-import { edgeView } from './edge-view.ts'
+import { edgeView, statusForPolicy } from './edge-view.ts'
 import {
   mayServeStaleOnError,
   type PolicyFactory,
@@ -55,7 +55,7 @@ interface FillerDeps {
   maxObjectBytes: number
 }
 
-/** How long an expired entry with a validator is kept for a cheap conditional refresh. */
+/** How long an expired entry is kept for a cheap conditional refresh or a stale answer. */
 const REVALIDATION_GRACE_MS = 24 * 3600 * 1000
 
 /** Fetches from the origin and fills the store. */
@@ -101,7 +101,13 @@ export class Filler {
     try {
       response = await job.forward({ method: 'GET', headers })
     } catch (error) {
-      if (job.stale && stalePolicy && mayServeStaleOnError(job.stale, stalePolicy)) {
+      // A background refresh has nobody to answer: let the failure be logged instead.
+      if (
+        !job.background &&
+        job.stale &&
+        stalePolicy &&
+        mayServeStaleOnError(job.stale, stalePolicy, true)
+      ) {
         job.release()
         this.stats.count('STALE')
         return serveStored(job.request, job.stale, stalePolicy, 'STALE', {})
@@ -168,7 +174,10 @@ export class Filler {
     if (!headers.has('date')) headers.set('date', new Date(this.deps.clock.now()).toUTCString())
     const record = toRecord(headers)
     const view = edgeView(record, job.cache)
-    const policy = this.factory.create(preq, { status: origin.status, headers: view.policyHeaders })
+    const policy = this.factory.create(preq, {
+      status: statusForPolicy(origin.status, view.policyHeaders),
+      headers: view.policyHeaders,
+    })
     const length = Number(headers.get('content-length') ?? Number.NaN)
     const storable =
       policy.storable() &&
@@ -233,7 +242,10 @@ export class Filler {
     view: ReturnType<typeof edgeView>
   ): StoredResponse {
     const hasValidator = headers.has('etag') || headers.has('last-modified')
-    const keep = Math.max(view.staleIfError * 1000, hasValidator ? REVALIDATION_GRACE_MS : 0)
+    // Expired entries stay a while (LRU-bounded) when they can still help: revalidated cheaply
+    // with their validator, or served stale while the origin is down.
+    const graceful = hasValidator || view.staleWhenDisconnected
+    const keep = Math.max(view.staleIfError * 1000, graceful ? REVALIDATION_GRACE_MS : 0)
     const record = policy.toObject()
     return {
       primaryKey: job.primaryKey,
@@ -244,6 +256,7 @@ export class Filler {
       policy: record,
       mustRevalidate: view.mustRevalidate,
       staleIfError: view.staleIfError,
+      staleWhenDisconnected: view.staleWhenDisconnected,
       surrogateKeys: surrogateKeysOf(headers, view.routeKeys),
       softPurged: false,
       usefulUntil: this.deps.clock.now() + policy.timeToLive() + keep,

@@ -120,7 +120,14 @@ function hasSwr(policy: CachePolicy): boolean {
 }
 
 /** Whether a stale entry may answer because the origin failed (RFC 5861 stale-if-error). */
-export function mayServeStaleOnError(entry: StoredResponse, policy: CachePolicy): boolean {
+export function mayServeStaleOnError(
+  entry: StoredResponse,
+  policy: CachePolicy,
+  disconnected = false
+): boolean {
+  // RFC 9111 §4.2.4: when the origin cannot be reached at all, stale content may answer
+  // unless a directive forbids it.
+  if (disconnected && entry.staleWhenDisconnected) return true
   if (entry.mustRevalidate || entry.staleIfError <= 0) return false
   return policy.age() < policy.maxAge() + entry.staleIfError
 }

@@ -6,6 +6,7 @@
 import type CachePolicy from 'http-cache-semantics'
 import { isNotModified, notModifiedFrom } from '../http/conditional.ts'
 import { fromPairs } from '../http/headers.ts'
+import { applyRange } from '../http/range.ts'
 import { TARGETED_FIELDS } from './edge-view.ts'
 import type { StoredResponse } from './store.ts'
 import { SURROGATE_KEY_FIELDS } from './surrogate-keys.ts'
@@ -137,6 +138,7 @@ export function serveStored(
   const headers = stripEdgeOnly(fromPairs(entry.headers))
   headers.set('age', String(Math.max(0, Math.floor(policy.age()))))
   markOutcome(headers, outcome, { ...detail, ttl: Math.max(0, policy.maxAge() - policy.age()) })
-  const body = request.method === 'HEAD' ? null : entry.body.slice()
-  return answerConditional(request, new Response(body, { status: entry.status, headers }))
+  const answer = answerConditional(request, new Response(null, { status: entry.status, headers }))
+  if (answer.status === 304) return answer
+  return applyRange(request, entry.status, headers, entry.body.slice())
 }

@@ -14,13 +14,15 @@ export interface StoredResponse {
   /** `primaryKey` plus the request's values of the fields its `Vary` names. */
   variantKey: string
   status: number
-  /** Client-facing headers, without hop-by-hop, targeted or surrogate-key fields. */
+  /** Origin headers without hop-by-hop fields; edge-only fields are removed when served. */
   headers: HeaderPairs
   body: Uint8Array
   /** The RFC 9111 state (http-cache-semantics) over the edge view of the headers. */
   policy: CachePolicy.CachePolicyObject
   mustRevalidate: boolean
   staleIfError: number
+  /** May answer stale when the origin is unreachable (RFC 9111 §4.2.4). */
+  staleWhenDisconnected: boolean
   surrogateKeys: string[]
   /** Set by a soft purge: still usable stale, but must be revalidated first. */
   softPurged: boolean

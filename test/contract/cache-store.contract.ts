@@ -32,6 +32,7 @@ export function storedEntry(fields: Partial<StoredResponse> & { t?: number } = {
     policy: { v: 1, t, st: 200, resh: { 'content-type': 'text/plain', etag: '"v1"' } },
     mustRevalidate: false,
     staleIfError: 0,
+    staleWhenDisconnected: true,
     surrogateKeys: [],
     softPurged: false,
     usefulUntil: NOW + 60_000,

@@ -45,6 +45,7 @@ function makeEntry(
     policy,
     mustRevalidate: view.mustRevalidate,
     staleIfError: view.staleIfError,
+    staleWhenDisconnected: view.staleWhenDisconnected,
     surrogateKeys: [],
     softPurged: options.softPurged ?? false,
     usefulUntil: Number.POSITIVE_INFINITY,

@@ -701,6 +701,23 @@ describe('PullCache stale-if-error (RFC 5861 §4)', () => {
     h.origin.setHandler(() => new Response('boom', { status: 500 }))
     const failed = await h.send('/items')
     expect([failed.status, failed.body, failed.xCache]).toEqual([500, 'boom', 'MISS'])
+    // Disconnected is different (RFC 9111 §4.2.4): stale may answer unless forbidden.
+    h.origin.setState('unreachable')
+    expect((await h.send('/items')).xCache).toBe('STALE')
+  })
+
+  it('passes an unreachable origin on when must-revalidate forbids stale answers', async () => {
+    const h = harness(resource({ 'cache-control': 'max-age=60, must-revalidate', etag: '"v1"' }))
+    await h.send('/items')
+    h.advance(61)
+    h.origin.setState('unreachable')
+    await expect(h.start('/items')).rejects.toBeInstanceOf(OriginUnreachableError)
+  })
+
+  it('passes an unreachable origin on when the origin set s-maxage', async () => {
+    const h = harness(resource({ 'cache-control': 's-maxage=60', etag: '"v1"' }))
+    await h.send('/items')
+    h.advance(61)
     h.origin.setState('unreachable')
     await expect(h.start('/items')).rejects.toBeInstanceOf(OriginUnreachableError)
   })
@@ -1150,5 +1167,60 @@ describe('PullCache stats', () => {
       purges: 0,
       purgedObjects: 0,
     })
+  })
+})
+
+describe('PullCache strict parsing (cache-tests.fyi cases)', () => {
+  it('treats an Expires that is not an HTTP-date as already expired', async () => {
+    const h = harness(resource({ expires: 'Thu, 18 Aug 2050 02:01:18 UTC' }))
+    await h.send('/items')
+    expect((await h.send('/items')).xCache).toBe('MISS')
+  })
+
+  it('ignores an Age that is not delta-seconds, and reads the first of a list', async () => {
+    const float = harness(resource({ 'cache-control': 'max-age=3600', age: '7200.0' }))
+    await float.send('/items')
+    expect((await float.send('/items')).xCache).toBe('HIT')
+    const list = harness(resource({ 'cache-control': 'max-age=3600', age: '7200, 0' }))
+    await list.send('/items')
+    expect((await list.send('/items')).xCache).toBe('MISS')
+  })
+
+  it('stores a status it does not know when freshness is explicit (RFC 9111 §3)', async () => {
+    const h = harness(
+      () => new Response('odd', { status: 299, headers: { 'cache-control': 'max-age=60' } })
+    )
+    await h.send('/items')
+    const again = await h.send('/items')
+    expect([again.status, again.body, again.xCache]).toEqual([299, 'odd', 'HIT'])
+  })
+
+  it('does not store an unknown status marked must-understand', async () => {
+    const h = harness(
+      () =>
+        new Response('odd', {
+          status: 299,
+          headers: { 'cache-control': 'max-age=60, must-understand' },
+        })
+    )
+    await h.send('/items')
+    expect((await h.send('/items')).xCache).toBe('MISS')
+  })
+
+  it('ignores an invalid CDN-Cache-Control and falls back to Cache-Control', async () => {
+    const h = harness(
+      resource({ 'cdn-cache-control': 'max-age="10000"', 'cache-control': 'no-store' })
+    )
+    await h.send('/items')
+    expect((await h.send('/items')).xCache).toBe('MISS')
+  })
+
+  it('serves a byte range from a stored complete response', async () => {
+    const h = harness(resource({ 'cache-control': 'max-age=60' }, '01234567890'))
+    await h.send('/items')
+    const part = await h.send('/items', { headers: { range: 'bytes=0-1' } })
+    expect([part.status, part.body, part.xCache]).toEqual([206, '01', 'HIT'])
+    expect(part.headers.get('content-range')).toBe('bytes 0-1/11')
+    expect(h.origin.count).toBe(1)
   })
 })

@@ -19,8 +19,12 @@ const text = readFileSync(resultsFile, 'utf8')
 const results = JSON.parse(text.slice(text.indexOf('{')))
 
 const tests = new Map()
-for (const suite of suites) for (const test of suite.tests) if (!test.browser_only) tests.set(test.id, { suite: suite.id, test })
-const required = [...tests.values()].filter(({ test }) => test.kind === undefined || test.kind === 'required')
+for (const suite of suites)
+  for (const test of suite.tests)
+    if (!test.browser_only) tests.set(test.id, { suite: suite.id, test })
+const required = [...tests.values()].filter(
+  ({ test }) => test.kind === undefined || test.kind === 'required'
+)
 const failures = []
 let passed = 0
 for (const { suite, test } of required) {

@@ -104,6 +104,20 @@ const cacheLimitsSchema = z
   }))
   .describe('Size limits of the edge cache.')
 
+const limitsSchema = z
+  .strictObject({
+    maxConnections: positiveInt()
+      .default(50_000)
+      .describe('Held connections (streams, long-polls, WebSockets) before new ones get 503.'),
+    subscriptionsPerConnection: positiveInt()
+      .default(20)
+      .describe('Channels one connection may subscribe to; extras are dropped, as Pushpin does.'),
+    subscriberQueueBytes: positiveInt()
+      .default(1_048_576)
+      .describe('Bytes queued for one slow subscriber before its stream is ended.'),
+  })
+  .describe('Bounds of the embedded fanout tier.')
+
 /**
  * The schema of the whole file. Secrets are resolved against `env`, so the
  * schema is built per parse; its input side (what `z.toJSONSchema` reads with
@@ -140,6 +154,7 @@ export function createConfigSchema(env: ConfigEnv) {
         .optional()
         .describe('The publish endpoint; without it, publish and purge are not mounted.'),
       cache: cacheLimitsSchema.prefault({}),
+      limits: limitsSchema.prefault({}),
     })
     .transform(({ $schema: _schema, ...config }) => config)
 }

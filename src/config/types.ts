@@ -49,6 +49,16 @@ export interface CacheConfig {
   maxObjectBytes: number
 }
 
+/** Bounds of the embedded fanout tier, so no client can grow its memory without limit. */
+export interface LimitsConfig {
+  /** Held connections (streams, long-polls, WebSockets); more are refused with 503. */
+  maxConnections: number
+  /** Channels one connection may subscribe to; extras are dropped (Pushpin's default 20). */
+  subscriptionsPerConnection: number
+  /** Bytes queued for one slow subscriber before it is dropped. */
+  subscriberQueueBytes: number
+}
+
 /** The whole gateway configuration with defaults applied and secrets resolved. */
 export interface GatewayConfig {
   origins: Record<string, OriginConfig>
@@ -58,6 +68,7 @@ export interface GatewayConfig {
   /** Absent: the publish and purge endpoints are not mounted. */
   publish?: PublishConfig
   cache: CacheConfig
+  limits: LimitsConfig
 }
 
 /** One problem in a config file, located by a JSON path such as `$.routes[0].origin`. */

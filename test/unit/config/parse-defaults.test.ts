@@ -19,12 +19,13 @@ describe('parseConfig defaults', () => {
       grip: { key: 'k', iss: 'gripgate' },
       publish: { path: '/publish/', keys: ['p'] },
       cache: { maxBytes: 64 * MIB, maxObjectBytes: 8 * MIB },
+      limits: { maxConnections: 50_000, subscriptionsPerConnection: 20, subscriberQueueBytes: MIB },
     })
   })
 
   it('leaves grip and publish absent when the file omits them', () => {
     const config = parsed(base)
-    expect(Object.keys(config).sort()).toEqual(['cache', 'origins', 'routes'])
+    expect(Object.keys(config).sort()).toEqual(['cache', 'limits', 'origins', 'routes'])
   })
 
   it.each([
@@ -107,6 +108,7 @@ describe('parseConfig defaults', () => {
       grip: { key: 'grip-secret', iss: 'edge-1' },
       publish: { path: '/_publish/', keys: ['inline-key', 'publish-secret'] },
       cache: { maxBytes: 32 * MIB, maxObjectBytes: MIB },
+      limits: { maxConnections: 1000, subscriptionsPerConnection: 5, subscriberQueueBytes: 65536 },
     })
   })
 })

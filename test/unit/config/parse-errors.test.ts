@@ -23,11 +23,11 @@ const documentCases: Case[] = [
   },
   {
     name: 'an unknown section far from any name',
-    raw: { ...base, limits: {} },
+    raw: { ...base, telemetry: {} },
     want: [
       [
-        '$.limits',
-        'unknown field "limits"; expected one of: $schema, origins, routes, grip, publish, cache',
+        '$.telemetry',
+        'unknown field "telemetry"; expected one of: $schema, origins, routes, grip, publish, cache, limits',
       ],
     ],
   },

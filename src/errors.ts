@@ -15,6 +15,9 @@ export type ErrorCode =
   | 'PAYLOAD_TOO_LARGE'
   | 'METHOD_NOT_ALLOWED'
   | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'GRIP_BAD_INSTRUCT'
+  | 'GRIP_REQUEST_TOO_LARGE'
+  | 'CONNECTION_LIMIT'
   | 'INTERNAL'
 
 const TITLES: Record<ErrorCode, string> = {
@@ -26,6 +29,9 @@ const TITLES: Record<ErrorCode, string> = {
   PAYLOAD_TOO_LARGE: 'The request body is too large',
   METHOD_NOT_ALLOWED: 'Method not allowed',
   UNSUPPORTED_MEDIA_TYPE: 'Unsupported media type',
+  GRIP_BAD_INSTRUCT: 'The origin sent an invalid GRIP instruction',
+  GRIP_REQUEST_TOO_LARGE: 'Request too large to accept GRIP instruct',
+  CONNECTION_LIMIT: 'Too many held connections',
   INTERNAL: 'Internal gateway error',
 }
 

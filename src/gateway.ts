@@ -3,18 +3,22 @@
  * Platforms build their seams and call `createGateway`; nothing here names a platform.
  * @module
  */
-
 import type { MiddlewareHandler } from 'hono'
 import { Hono } from 'hono'
-import { bearerToken, isKnownKey } from './auth/bearer.ts'
+import { isAuthorizedPublisher } from './auth/publish-auth.ts'
 import { PullCache } from './cache/pull-cache.ts'
 import type { GatewayConfig } from './config/types.ts'
 import { GatewayError, problemResponse } from './errors.ts'
+import { prepareGripHeaders } from './grip/origin-request.ts'
+import { Hub } from './hub/hub.ts'
 import type { Platform } from './platform.ts'
 import { OriginTimeoutError, OriginUnreachableError } from './platform.ts'
 import { forwarderFor } from './proxy/forward.ts'
+import { proxyWithGrip, type SendToOrigin } from './proxy/grip-proxy.ts'
 import { matchRoute } from './proxy/routes.ts'
+import { handlePublish } from './publish/route.ts'
 import { handlePurge } from './purge/route.ts'
+import { statsSnapshot } from './stats.ts'
 
 /** Paths the gateway answers itself, never forwarded to an origin. */
 export const ADMIN_PREFIX = '/_gripgate/'
@@ -23,6 +27,7 @@ export const ADMIN_PREFIX = '/_gripgate/'
 export interface Gateway {
   app: Hono
   cache: PullCache
+  hub: Hub
 }
 
 /** Builds the gateway for a platform and a parsed config. */
@@ -34,15 +39,22 @@ export function createGateway(platform: Platform, config: GatewayConfig): Gatewa
     waitUntil: platform.waitUntil,
     maxObjectBytes: config.cache.maxObjectBytes,
   })
+  const hub = new Hub({ clock: platform.clock, logger: platform.logger, limits: config.limits })
   const app = new Hono()
 
   const publishKeys = config.publish?.keys ?? []
   const requirePublishKey: MiddlewareHandler = async (c, next) => {
-    if (!isKnownKey(bearerToken(c.req.header('authorization')), publishKeys)) {
+    if (
+      !(await isAuthorizedPublisher(
+        c.req.header('authorization'),
+        publishKeys,
+        platform.clock.now()
+      ))
+    ) {
       throw new GatewayError(
         'UNAUTHORIZED',
         401,
-        'a publish key is required: Authorization: Bearer <key>',
+        'a publish key is required: Authorization: Bearer <key or JWT>',
         {
           headers: { 'www-authenticate': 'Bearer realm="gripgate"' },
         }
@@ -50,16 +62,24 @@ export function createGateway(platform: Platform, config: GatewayConfig): Gatewa
     }
     await next()
   }
-
-  if (config.publish) {
-    app.post(`${ADMIN_PREFIX}purge`, requirePublishKey, (c) => handlePurge(c.req.raw, cache))
-    app.all(`${ADMIN_PREFIX}purge`, () => {
-      throw new GatewayError('METHOD_NOT_ALLOWED', 405, 'use POST', { headers: { allow: 'POST' } })
-    })
+  const postOnly = () => {
+    throw new GatewayError('METHOD_NOT_ALLOWED', 405, 'use POST', { headers: { allow: 'POST' } })
   }
 
-  app.all('*', async (c) => {
-    const request = c.req.raw
+  if (config.publish) {
+    // Pushpin takes the publish path with or without its trailing slash.
+    const publishPath = config.publish.path.replace(/\/$/, '')
+    for (const path of new Set([publishPath, `${publishPath}/`])) {
+      app.post(path, requirePublishKey, (c) => handlePublish(c.req.raw, hub))
+      app.all(path, postOnly)
+    }
+    app.post(`${ADMIN_PREFIX}purge`, requirePublishKey, (c) => handlePurge(c.req.raw, cache))
+    app.all(`${ADMIN_PREFIX}purge`, postOnly)
+    app.get(`${ADMIN_PREFIX}stats`, requirePublishKey, (c) => c.json(statsSnapshot(hub, cache)))
+  }
+
+  /** Reaches the origin of the request's route, through the cache unless `direct`. */
+  const send: SendToOrigin = async (request, { lastIds, direct }) => {
     const url = new URL(request.url)
     const route = matchRoute(config.routes, url.host, url.pathname)
     if (!route)
@@ -67,8 +87,13 @@ export function createGateway(platform: Platform, config: GatewayConfig): Gatewa
     const origin = config.origins[route.origin]
     if (!origin)
       throw new GatewayError('INTERNAL', 500, `route names unknown origin "${route.origin}"`)
-    return cache.handle(request, route.cache, forwarderFor(platform.origin, origin, request))
-  })
+    const forward = forwarderFor(platform.origin, origin, request, (headers) =>
+      prepareGripHeaders(headers, config.grip, platform.clock.now(), lastIds)
+    )
+    return direct ? cache.bypass(request, forward) : cache.handle(request, route.cache, forward)
+  }
+
+  app.all('*', (c) => proxyWithGrip(c.req.raw, send, hub))
 
   app.onError((error, c) => {
     if (error instanceof GatewayError) return error.getResponse()
@@ -88,5 +113,5 @@ export function createGateway(platform: Platform, config: GatewayConfig): Gatewa
     return problemResponse(500, { title: 'Internal gateway error', status: 500, code: 'INTERNAL' })
   })
 
-  return { app, cache }
+  return { app, cache, hub }
 }

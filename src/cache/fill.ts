@@ -179,7 +179,14 @@ export class Filler {
       headers: view.policyHeaders,
     })
     const length = Number(headers.get('content-length') ?? Number.NaN)
+    // A response fresh for no time and without a validator can never answer again: skip it.
+    const useful =
+      policy.timeToLive() > 0 ||
+      view.staleIfError > 0 ||
+      headers.has('etag') ||
+      headers.has('last-modified')
     const storable =
+      useful &&
       policy.storable() &&
       variantKeyFor(job.primaryKey, record.vary, preq) !== null &&
       !(length > this.deps.maxObjectBytes)

@@ -84,6 +84,11 @@ export class PullCache {
     }
   }
 
+  /** Forwards a request around the cache (GRIP retries and next links must reach the origin). */
+  bypass(request: Request, forward: Forward): Promise<Response> {
+    return this.#filler.bypass(request, forward)
+  }
+
   /** Purges every stored response tagged with one of `keys`. */
   async purge(keys: readonly string[], soft: boolean): Promise<number> {
     const { purged } = await this.#deps.store.purge(keys, soft)

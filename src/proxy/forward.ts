@@ -36,13 +36,20 @@ export function originHeaders(headers: Headers, clientUrl: URL, origin: OriginCo
 }
 
 /** Binds a client request to its origin, giving the cache a way to reach it. */
-export function forwarderFor(origin: Origin, config: OriginConfig, request: Request): Forward {
+export function forwarderFor(
+  origin: Origin,
+  config: OriginConfig,
+  request: Request,
+  prepare?: (headers: Headers) => Promise<void>
+): Forward {
   const clientUrl = new URL(request.url)
   const target = originUrl(config, clientUrl)
-  return ({ method, headers, body }) => {
+  return async ({ method, headers, body }) => {
+    const outgoing = originHeaders(headers, clientUrl, config)
+    await prepare?.(outgoing)
     const init: RequestInit & { duplex?: 'half' } = {
       method,
-      headers: originHeaders(headers, clientUrl, config),
+      headers: outgoing,
       redirect: 'manual',
     }
     if (body && method !== 'GET' && method !== 'HEAD') {

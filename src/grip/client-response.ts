@@ -1,0 +1,54 @@
+/**
+ * Building the client's response from an instruction's response or a published
+ * `http-response` (GRIP.md §3.3, §4.2).
+ * @module
+ */
+import type { HttpResponseFormat } from './publish-types.ts'
+import type { InstructResponse } from './types.ts'
+
+/** Statuses whose responses never carry a body (RFC 9110 §6.4.1). */
+const NULL_BODY = new Set([204, 205, 304])
+
+/**
+ * A web Response for a status line, headers and body. Statuses a Response cannot carry
+ * (below 200 or above 599, which Grip-Status allows) are answered 502.
+ */
+export function toResponse(
+  response: {
+    code: number
+    reason: string
+    headers: readonly [string, string][]
+    body: Uint8Array
+  },
+  method: string,
+  extraHeaders: Headers | undefined = undefined
+): Response {
+  if (response.code < 200 || response.code > 599) {
+    return new Response('Error while proxying to origin.\n', {
+      status: 502,
+      headers: { 'content-type': 'text/plain' },
+    })
+  }
+  const headers = new Headers()
+  for (const [name, value] of response.headers) headers.append(name, value)
+  extraHeaders?.forEach((value, name) => headers.set(name, value))
+  const body =
+    method === 'HEAD' || NULL_BODY.has(response.code)
+      ? null
+      : (response.body as Uint8Array<ArrayBuffer>)
+  return new Response(body, { status: response.code, statusText: response.reason, headers })
+}
+
+/**
+ * A published `http-response` applied to the held request's timeout response: headers
+ * named in the publish replace all of the same name, the rest are kept (GRIP.md §4.2).
+ */
+export function publishedResponse(
+  held: InstructResponse,
+  published: HttpResponseFormat & { action: 'send' }
+) {
+  const replaced = new Set(published.headers.map(([name]) => name))
+  const headers: [string, string][] = held.headers.filter(([name]) => !replaced.has(name))
+  headers.push(...published.headers)
+  return { code: published.code, reason: published.reason, headers, body: published.body }
+}

@@ -1,0 +1,142 @@
+/**
+ * The hub: Pushpin's handler role in-process. It keeps the channel → subscriber registry,
+ * orders published items per channel (sequencer.ts) and hands each released item to every
+ * subscriber of its channel, which takes the format it understands.
+ * @module
+ */
+import type { LimitsConfig } from '../config/types.ts'
+import type { PublishItem } from '../grip/publish-item.ts'
+import type { Clock, Logger } from '../platform.ts'
+import { Sequencer } from './sequencer.ts'
+import type { Subscriber, Transport } from './subscriber.ts'
+
+/** What one publish call did. */
+export interface PublishReport {
+  items: number
+  released: number
+  held: number
+  duplicates: number
+}
+
+/** Counters since start. */
+export interface HubCounters {
+  publishes: number
+  items: number
+  deliveries: number
+  drops: number
+}
+
+export interface HubDeps {
+  clock: Clock
+  logger: Logger
+  limits: LimitsConfig
+}
+
+/** Channel registry and delivery. */
+export class Hub {
+  readonly counters: HubCounters = { publishes: 0, items: 0, deliveries: 0, drops: 0 }
+  readonly connections: Record<Transport, number> = { stream: 0, response: 0, websocket: 0 }
+  readonly limits: LimitsConfig
+  readonly clock: Clock
+  readonly logger: Logger
+  readonly #channels = new Map<string, Set<Subscriber>>()
+  readonly #sequencer: Sequencer<PublishItem>
+  #subscriptions = 0
+
+  constructor(deps: HubDeps) {
+    this.limits = deps.limits
+    this.clock = deps.clock
+    this.logger = deps.logger
+    this.#sequencer = new Sequencer<PublishItem>({
+      clock: deps.clock,
+      release: (item) => this.#deliver(item),
+      hasSubscribers: (channel) => this.#channels.has(channel),
+    })
+  }
+
+  /** Registers a new held connection; false when `maxConnections` is reached. */
+  openConnection(transport: Transport): boolean {
+    const open = this.connections.stream + this.connections.response + this.connections.websocket
+    if (open >= this.limits.maxConnections) return false
+    this.connections[transport] += 1
+    return true
+  }
+
+  /** Unregisters a held connection. */
+  closeConnection(transport: Transport): void {
+    this.connections[transport] = Math.max(0, this.connections[transport] - 1)
+  }
+
+  subscribe(channel: string, subscriber: Subscriber): void {
+    let set = this.#channels.get(channel)
+    if (!set) {
+      set = new Set()
+      this.#channels.set(channel, set)
+    }
+    if (!set.has(subscriber)) {
+      set.add(subscriber)
+      this.#subscriptions += 1
+    }
+  }
+
+  unsubscribe(channel: string, subscriber: Subscriber): void {
+    const set = this.#channels.get(channel)
+    if (!set?.delete(subscriber)) return
+    this.#subscriptions -= 1
+    if (set.size === 0) this.#channels.delete(channel)
+  }
+
+  /** Publishes a batch in order; items are delivered as the sequencer releases them. */
+  publish(items: readonly PublishItem[]): PublishReport {
+    const report: PublishReport = { items: items.length, released: 0, held: 0, duplicates: 0 }
+    this.counters.publishes += 1
+    this.counters.items += items.length
+    for (const item of items) {
+      const outcome = this.#sequencer.push(item)
+      if (outcome === 'released') report.released += 1
+      else if (outcome === 'held') report.held += 1
+      else if (outcome === 'duplicate') report.duplicates += 1
+    }
+    return report
+  }
+
+  /** The id of the last item released on `channel`, if known (GRIP.md §9.2). */
+  lastId(channel: string): string | undefined {
+    return this.#sequencer.lastId(channel)
+  }
+
+  /** Forgets a channel's last id, as Pushpin does when a subscriber recovers a gap. */
+  forgetLastId(channel: string): void {
+    this.#sequencer.forgetLastId(channel)
+  }
+
+  /** Counts a subscriber dropped for falling behind. */
+  countDrop(): void {
+    this.counters.drops += 1
+  }
+
+  /** A JSON snapshot for the stats endpoint. */
+  snapshot(): Record<string, unknown> {
+    return {
+      connections: { ...this.connections },
+      channels: this.#channels.size,
+      subscriptions: this.#subscriptions,
+      ...this.counters,
+      heldItems: this.#sequencer.heldCount,
+    }
+  }
+
+  #deliver(item: PublishItem): void {
+    const subscribers = this.#channels.get(item.channel)
+    if (!subscribers) return
+    // Deleting the current element while iterating a Set is safe; no copy per publish.
+    for (const subscriber of subscribers) {
+      this.counters.deliveries += 1
+      try {
+        subscriber.deliver(item, item.channel)
+      } catch (error) {
+        this.logger.error('delivery failed', { channel: item.channel, error: String(error) })
+      }
+    }
+  }
+}

@@ -1,0 +1,211 @@
+/**
+ * A stream hold (HTTP streaming, SSE; GRIP.md §5, §6, §9.3): the instruction's body first,
+ * then every published `http-stream` content as is, keep-alives while quiet, and recovery
+ * through the next link when a prev-id gap shows or the channels stay idle.
+ * @module
+ */
+import { toResponse } from '../grip/client-response.ts'
+import type { PublishItem } from '../grip/publish-item.ts'
+import type { Instruct } from '../grip/types.ts'
+import type { OriginAgain } from './hold-context.ts'
+import type { Hub } from './hub.ts'
+import { followLink, type LinkOutcome } from './link-follow.ts'
+import type { Subscriber } from './subscriber.ts'
+
+/** Items queued while a next link is being fetched (Pushpin's session queue size). */
+const MAX_QUEUED_ITEMS = 100
+
+/** One held stream. */
+export class StreamSession implements Subscriber {
+  readonly transport = 'stream' as const
+  readonly #hub: Hub
+  readonly #origin: OriginAgain
+  readonly #requestUrl: URL
+  #instruct: Instruct
+  /** channel → the id last written for it, when the origin uses prev-ids. */
+  #prevIds = new Map<string, string | undefined>()
+  #controller!: ReadableStreamDefaultController<Uint8Array>
+  #lastWriteAt: number
+  #lastItemAt: number
+  #cancelKeepAlive: () => void = () => {}
+  #cancelRecovery: () => void = () => {}
+  /** Set while a next link is in flight: items wait here. */
+  #queue: Array<[PublishItem, string]> | undefined
+  #closed = false
+
+  constructor(hub: Hub, instruct: Instruct, origin: OriginAgain, requestUrl: URL) {
+    this.#hub = hub
+    this.#instruct = instruct
+    this.#origin = origin
+    this.#requestUrl = requestUrl
+    this.#lastWriteAt = hub.clock.now()
+    this.#lastItemAt = this.#lastWriteAt
+  }
+
+  /** The client's response: headers now, the body as the session writes it. */
+  start(method: string): Response {
+    const body = new ReadableStream<Uint8Array>(
+      {
+        start: (controller) => {
+          this.#controller = controller
+        },
+        cancel: () => this.#close(false),
+      },
+      new ByteLengthQueuingStrategy({ highWaterMark: this.#hub.limits.subscriberQueueBytes })
+    )
+    const head = toResponse({ ...this.#instruct.response, body: new Uint8Array(0) }, 'HEAD')
+    if (this.#instruct.response.body.byteLength > 0)
+      this.#controller.enqueue(this.#instruct.response.body)
+    this.#arm(this.#instruct)
+    if (this.#instruct.hold === 'none') this.#fetchNext()
+    return new Response(method === 'HEAD' ? null : body, {
+      status: head.status,
+      statusText: head.statusText,
+      headers: head.headers,
+    })
+  }
+
+  deliver(item: PublishItem, channel: string): void {
+    const format = item.formats['http-stream']
+    if (this.#closed || !format) return
+    if (this.#queue) {
+      if (this.#queue.length < MAX_QUEUED_ITEMS) this.#queue.push([item, channel])
+      return
+    }
+    this.#lastItemAt = this.#hub.clock.now()
+    const prevId = this.#prevIds.get(channel)
+    if (prevId !== undefined && item.prevId !== undefined && item.prevId !== prevId) {
+      // A gap: what the client has is behind the channel. Recover through the next link.
+      this.#hub.forgetLastId(channel)
+      this.#fetchNext()
+      return
+    }
+    if (prevId !== undefined && item.id !== undefined) this.#prevIds.set(channel, item.id)
+    if (format.action === 'close') this.#close(true)
+    else if (format.action === 'hint') this.#fetchNext()
+    else this.#write(format.content)
+  }
+
+  /** Subscribes to an instruction's channels and starts its timers. */
+  #arm(instruct: Instruct): void {
+    this.#instruct = instruct
+    const next = new Map(instruct.channels.map((channel) => [channel.name, channel.prevId]))
+    for (const channel of this.#prevIds.keys())
+      if (!next.has(channel)) this.#hub.unsubscribe(channel, this)
+    for (const channel of next.keys()) this.#hub.subscribe(channel, this)
+    this.#prevIds = next
+    // A stream that relies on prev-ids without a recovery link cannot recover a gap (§9.3).
+    if (
+      instruct.hold === 'stream' &&
+      !instruct.nextLink &&
+      [...next.values()].some((id) => id !== undefined)
+    ) {
+      this.#hub.logger.warn('stream hold with prev-id but no next link; closing', {
+        url: this.#requestUrl.href,
+      })
+      this.#close(true)
+      return
+    }
+    this.#scheduleKeepAlive()
+    this.#scheduleRecovery()
+  }
+
+  #write(bytes: Uint8Array): void {
+    if (this.#closed) return
+    this.#controller.enqueue(bytes)
+    this.#lastWriteAt = this.#hub.clock.now()
+    const room = this.#controller.desiredSize
+    if (room !== null && room < 0) {
+      // The client reads slower than the channel publishes: end it rather than buffer without bound.
+      this.#hub.countDrop()
+      this.#close(true)
+    }
+  }
+
+  /**
+   * Keep-alives without per-message timer churn: the timer fires once per period and, in idle
+   * mode, sleeps again for the rest of the period when something was written meanwhile.
+   */
+  #scheduleKeepAlive(): void {
+    this.#cancelKeepAlive()
+    const keepAlive = this.#instruct.keepAlive
+    if (!keepAlive || this.#closed) return
+    const periodMs = keepAlive.timeoutSec * 1000
+    const tick = (delayMs: number) => {
+      this.#cancelKeepAlive = this.#hub.clock.schedule(delayMs, () => {
+        const quietMs = this.#hub.clock.now() - this.#lastWriteAt
+        if (keepAlive.mode === 'idle' && quietMs < periodMs) return tick(periodMs - quietMs)
+        this.#write(keepAlive.data)
+        tick(periodMs)
+      })
+    }
+    tick(periodMs)
+  }
+
+  /** Fetches the next link after `timeout` seconds without any item on every channel (§6.3). */
+  #scheduleRecovery(): void {
+    this.#cancelRecovery()
+    const link = this.#instruct.nextLink
+    if (!link || this.#instruct.hold !== 'stream' || this.#closed) return
+    const periodMs = link.timeoutSec * 1000
+    const tick = (delayMs: number) => {
+      this.#cancelRecovery = this.#hub.clock.schedule(delayMs, () => {
+        const idleMs = this.#hub.clock.now() - this.#lastItemAt
+        if (idleMs < periodMs) return tick(periodMs - idleMs)
+        this.#fetchNext()
+      })
+    }
+    tick(periodMs)
+  }
+
+  /** Follows the next link: appends its body and takes over its instruction. */
+  #fetchNext(): void {
+    const link = this.#instruct.nextLink
+    if (this.#closed || this.#queue || !link) return
+    this.#queue = []
+    this.#cancelRecovery()
+    const lastIds: Record<string, string> = {}
+    for (const [channel, id] of this.#prevIds) if (id !== undefined) lastIds[channel] = id
+    const url = new URL(link.url, this.#requestUrl)
+    followLink(this.#origin, url, lastIds).then((outcome) => this.#afterLink(outcome))
+  }
+
+  #afterLink(outcome: LinkOutcome): void {
+    const queued = this.#queue ?? []
+    this.#queue = undefined
+    if (this.#closed) return
+    if (outcome.kind === 'failed') {
+      this.#hub.logger.warn('next link failed; ending stream', {
+        url: this.#requestUrl.href,
+        reason: outcome.reason,
+      })
+      this.#close(true)
+      return
+    }
+    if (outcome.body.byteLength > 0) this.#write(outcome.body)
+    if (outcome.kind === 'end') {
+      this.#close(true)
+      return
+    }
+    this.#lastItemAt = this.#hub.clock.now()
+    this.#arm(outcome.instruct)
+    if (outcome.instruct.hold === 'none') this.#fetchNext()
+    for (const [item, channel] of queued) this.deliver(item, channel)
+  }
+
+  #close(endBody: boolean): void {
+    if (this.#closed) return
+    this.#closed = true
+    this.#cancelKeepAlive()
+    this.#cancelRecovery()
+    for (const channel of this.#prevIds.keys()) this.#hub.unsubscribe(channel, this)
+    this.#hub.closeConnection('stream')
+    if (endBody) {
+      try {
+        this.#controller.close()
+      } catch {
+        // Already closed or cancelled by the client.
+      }
+    }
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * The GRIP step of the proxy (GRIP.md §2.2, §3.3): forward the client's request, and when
+ * the origin answers with instructions, act on them through the hub instead of passing the
+ * answer on.
+ * @module
+ */
+import { GatewayError } from '../errors.ts'
+import { toResponse } from '../grip/client-response.ts'
+import { isGripResponse, parseInstruct } from '../grip/instruct.ts'
+import type { LastIds, OriginAgain } from '../hub/hold-context.ts'
+import type { Hub } from '../hub/hub.ts'
+import { ResponseSession } from '../hub/response-session.ts'
+import { StreamSession } from '../hub/stream-session.ts'
+import { bufferForReplay, readUpTo } from './replay-body.ts'
+
+/** Sends a request to its route's origin: through the cache, or `direct` around it. */
+export type SendToOrigin = (
+  request: Request,
+  options: { lastIds?: LastIds; direct: boolean }
+) => Promise<Response>
+
+/** Largest client body kept for replays, and largest non-stream instruction body (§2.2). */
+export const GRIP_BODY_LIMIT = 100_000
+/** Largest stream-hold initial body read into memory. */
+const STREAM_BODY_LIMIT = 16 * 1024 * 1024
+
+/** Runs one client request through the origin, holding it when the origin says so. */
+export async function proxyWithGrip(
+  request: Request,
+  send: SendToOrigin,
+  hub: Hub
+): Promise<Response> {
+  const replay = await bufferForReplay(request, GRIP_BODY_LIMIT)
+  const response = await send(replay.request, { direct: false })
+  return interpret(request, response, replay.body, send, hub)
+}
+
+async function interpret(
+  client: Request,
+  response: Response,
+  replayBody: Uint8Array<ArrayBuffer> | null | undefined,
+  send: SendToOrigin,
+  hub: Hub
+): Promise<Response> {
+  if (!isGripResponse(response.status, response.headers)) return response
+  if (replayBody === undefined) {
+    await response.body?.cancel()
+    throw new GatewayError(
+      'GRIP_REQUEST_TOO_LARGE',
+      400,
+      'Request too large to accept GRIP instruct.'
+    )
+  }
+  // A stream hold's initial body may be of any size (conformance 14); other instructions not.
+  const isStream = response.headers.get('grip-hold') === 'stream'
+  const body = await readUpTo(response, isStream ? STREAM_BODY_LIMIT : GRIP_BODY_LIMIT)
+  if (body === undefined) throw badInstruct('instruction body exceeds the limit')
+  const parsed = parseInstruct(response.status, response.headers, body, {
+    maxChannels: hub.limits.subscriptionsPerConnection,
+  })
+  if (!parsed.ok) throw badInstruct(parsed.error)
+  const instruct = parsed.value
+
+  const origin: OriginAgain = {
+    replay: async (lastIds) => {
+      const again = new Request(client.url, {
+        method: client.method,
+        headers: client.headers,
+        body: replayBody,
+        signal: client.signal,
+      })
+      return interpret(client, await send(again, { lastIds, direct: true }), replayBody, send, hub)
+    },
+    fetchLink: (url, lastIds) =>
+      send(new Request(url, { signal: client.signal }), { lastIds, direct: true }),
+  }
+
+  if (instruct.hold === 'none' && !instruct.nextLink)
+    return toResponse(instruct.response, client.method)
+  const transport = instruct.hold === 'response' ? 'response' : 'stream'
+  if (!hub.openConnection(transport)) {
+    throw new GatewayError(
+      'CONNECTION_LIMIT',
+      503,
+      `the gateway holds ${hub.limits.maxConnections} connections already`,
+      {
+        headers: { 'retry-after': '5' },
+      }
+    )
+  }
+  if (instruct.hold === 'response') {
+    return new ResponseSession(hub, instruct, origin, client.method, client.signal).start()
+  }
+  return new StreamSession(hub, instruct, origin, new URL(client.url)).start(client.method)
+}
+
+function badInstruct(detail: string): GatewayError {
+  return new GatewayError('GRIP_BAD_INSTRUCT', 502, `Error while proxying to origin: ${detail}`)
+}

@@ -1,0 +1,87 @@
+/**
+ * Request and response bodies the GRIP proxy needs whole: a client body it may have to
+ * send again (retries, GRIP.md §4.3) and an instruction body it must parse.
+ * @module
+ */
+
+/**
+ * Reads up to `limit` bytes of the client's body so the request can be replayed.
+ * `body` is `null` for a request without one and `undefined` when it was too large to keep
+ * (the request still goes to the origin, streamed, but cannot be replayed).
+ */
+export async function bufferForReplay(
+  request: Request,
+  limit: number
+): Promise<{ request: Request; body: Uint8Array<ArrayBuffer> | null | undefined }> {
+  if (!request.body || request.method === 'GET' || request.method === 'HEAD')
+    return { request, body: null }
+  const reader = request.body.getReader()
+  const chunks: Uint8Array[] = []
+  let size = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    chunks.push(value)
+    size += value.byteLength
+    if (size > limit) {
+      // Too large to keep: send what was read followed by the rest, once.
+      const rest = new ReadableStream<Uint8Array>({
+        start(controller) {
+          for (const chunk of chunks) controller.enqueue(chunk)
+        },
+        async pull(controller) {
+          const next = await reader.read()
+          if (next.done) controller.close()
+          else controller.enqueue(next.value)
+        },
+        cancel: (reason) => reader.cancel(reason),
+      })
+      const init: RequestInit & { duplex: 'half' } = {
+        method: request.method,
+        headers: request.headers,
+        body: rest,
+        duplex: 'half',
+        signal: request.signal,
+      }
+      return { request: new Request(request.url, init), body: undefined }
+    }
+  }
+  const body = join(chunks, size)
+  return {
+    request: new Request(request.url, {
+      method: request.method,
+      headers: request.headers,
+      body,
+      signal: request.signal,
+    }),
+    body,
+  }
+}
+
+/** Reads a response body whole, or `undefined` once it passes `limit` bytes. */
+export async function readUpTo(response: Response, limit: number): Promise<Uint8Array | undefined> {
+  if (!response.body) return new Uint8Array(0)
+  const reader = response.body.getReader()
+  const chunks: Uint8Array[] = []
+  let size = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) return join(chunks, size)
+    size += value.byteLength
+    if (size > limit) {
+      await reader.cancel()
+      return undefined
+    }
+    chunks.push(value)
+  }
+}
+
+function join(chunks: Uint8Array[], size: number): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(size)
+  let offset = 0
+  for (const chunk of chunks) {
+    out.set(chunk, offset)
+    offset += chunk.byteLength
+  }
+  return out
+}

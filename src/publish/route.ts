@@ -1,0 +1,40 @@
+/**
+ * The publish endpoint, compatible with Pushpin's (GRIP.md §8): `POST /publish/` with
+ * `{"items": [...]}`. The whole batch is rejected when one item is bad, as Pushpin does.
+ * @module
+ */
+import { GatewayError } from '../errors.ts'
+import { parsePublishBody, publishProblemText } from '../grip/publish-item.ts'
+import { readTextLimited } from '../http/body.ts'
+import type { Hub } from '../hub/hub.ts'
+
+/** Pushpin's `push_in_http_max_body_size`. */
+export const MAX_PUBLISH_BODY = 1_000_000
+
+/** Handles an authenticated publish request. */
+export async function handlePublish(request: Request, hub: Hub): Promise<Response> {
+  const text = await readTextLimited(request, MAX_PUBLISH_BODY)
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch {
+    throw new GatewayError('BAD_REQUEST', 400, 'Body is not valid JSON.', {
+      extras: { field: '$' },
+    })
+  }
+  const parsed = parsePublishBody(json)
+  if (!parsed.ok) {
+    throw new GatewayError('BAD_REQUEST', 400, publishProblemText(parsed.error), {
+      extras: { field: parsed.error.field },
+    })
+  }
+  const report = hub.publish(parsed.value)
+  if (wantsJson(request.headers.get('accept')))
+    return Response.json({ message: 'Published', ...report })
+  return new Response('Published\n', { headers: { 'content-type': 'text/plain' } })
+}
+
+/** Pushpin answers JSON when the client asks for it, plain text otherwise. */
+function wantsJson(accept: string | null): boolean {
+  return accept !== null && /application\/(json|\*)/i.test(accept) && !/text\/plain/i.test(accept)
+}

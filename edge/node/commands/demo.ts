@@ -57,6 +57,10 @@ Try:
        -H 'Content-Type: application/json' -d '{"keys":["item-1"]}'
   curl -i ${gateway.url}/items/1            # MISS again: fresh content
 
+  curl -N ${gateway.url}/news/stream        # an SSE stream held by the gateway (GRIP)
+  curl -i ${gateway.url}/publish/ -H 'Authorization: Bearer ${key}' \\
+       -d '{"items":[{"channel":"news","formats":{"http-stream":{"content":"data: hello\\n\\n"}}}]}'
+
 Ctrl-C to stop.`)
   return waitForSignal(async () => {
     await gateway.close(2_000)

@@ -16,6 +16,7 @@ import { OriginTimeoutError, OriginUnreachableError } from './platform.ts'
 import { forwarderFor } from './proxy/forward.ts'
 import { proxyWithGrip, type SendToOrigin } from './proxy/grip-proxy.ts'
 import { matchRoute } from './proxy/routes.ts'
+import { isWebSocketUpgrade, proxyWebSocket } from './proxy/ws-proxy.ts'
 import { handlePublish } from './publish/route.ts'
 import { handlePurge } from './purge/route.ts'
 import { statsSnapshot } from './stats.ts'
@@ -93,7 +94,11 @@ export function createGateway(platform: Platform, config: GatewayConfig): Gatewa
     return direct ? cache.bypass(request, forward) : cache.handle(request, route.cache, forward)
   }
 
-  app.all('*', (c) => proxyWithGrip(c.req.raw, send, hub))
+  app.all('*', (c) =>
+    isWebSocketUpgrade(c.req.raw)
+      ? proxyWebSocket(c, send, hub, platform.websocket)
+      : proxyWithGrip(c.req.raw, send, hub)
+  )
 
   app.onError((error, c) => {
     if (error instanceof GatewayError) return error.getResponse()

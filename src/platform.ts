@@ -7,6 +7,7 @@
 
 import type { CacheStore } from './cache/store.ts'
 import type { OriginConfig } from './config/types.ts'
+import type { WebSocketAcceptor } from './ws-socket.ts'
 
 /** Wall-clock time, injectable so tests can move it. */
 export interface Clock {
@@ -47,6 +48,8 @@ export interface Platform {
   clock: Clock
   logger: Logger
   waitUntil: WaitUntil
+  /** Completes client WebSocket upgrades; absent where the platform cannot hold sockets. */
+  websocket?: WebSocketAcceptor
 }
 
 /** The origin could not be reached (connection refused, DNS, reset before the head). */

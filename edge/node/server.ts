@@ -7,6 +7,7 @@
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
+import { WebSocketServer } from 'ws'
 import { MemoryStore } from '../../src/cache/memory-store.ts'
 import type { GatewayConfig } from '../../src/config/types.ts'
 import { createGateway, type Gateway } from '../../src/gateway.ts'
@@ -14,6 +15,7 @@ import type { Logger, Platform } from '../../src/platform.ts'
 import { consoleLogger } from './logger.ts'
 import { NodeOrigin } from './origin.ts'
 import { systemClock } from './system-clock.ts'
+import { nodeWebSocketAcceptor } from './websocket.ts'
 
 /** Where and how to listen. */
 export interface ServeOptions {
@@ -46,6 +48,7 @@ export function nodePlatform(
     }),
     clock: systemClock,
     logger,
+    websocket: nodeWebSocketAcceptor,
     waitUntil(work) {
       const tracked = work.catch((error: unknown) =>
         logger.warn('background work failed', { error: String(error) })
@@ -67,7 +70,12 @@ export async function startGateway(options: ServeOptions): Promise<RunningGatewa
   const gateway = createGateway(platform, options.config)
   const server = await new Promise<Server>((resolve, reject) => {
     const started = serve(
-      { fetch: gateway.app.fetch, port: options.port, hostname: options.host },
+      {
+        fetch: gateway.app.fetch,
+        port: options.port,
+        hostname: options.host,
+        websocket: { server: new WebSocketServer({ noServer: true, perMessageDeflate: false }) },
+      },
       () => resolve(started as Server)
     ) as Server
     started.once('error', reject)
@@ -79,6 +87,7 @@ export async function startGateway(options: ServeOptions): Promise<RunningGatewa
   let closing: Promise<void> | undefined
   const close = (deadlineMs = 10_000) => {
     closing ??= (async () => {
+      gateway.hub.shutdown()
       const closed = new Promise<void>((resolve) => server.close(() => resolve()))
       // Connections that finish their request while draining become idle: close them as they do.
       server.closeIdleConnections()

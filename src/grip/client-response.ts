@@ -31,7 +31,9 @@ export function toResponse(
   }
   const headers = new Headers()
   for (const [name, value] of response.headers) headers.append(name, value)
-  extraHeaders?.forEach((value, name) => headers.set(name, value))
+  extraHeaders?.forEach((value, name) => {
+    headers.set(name, value)
+  })
   const body =
     method === 'HEAD' || NULL_BODY.has(response.code)
       ? null

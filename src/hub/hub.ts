@@ -26,6 +26,11 @@ export interface HubCounters {
   drops: number
 }
 
+/** A held session that can be ended on shutdown. */
+export interface Shutdownable {
+  shutdown(): void
+}
+
 export interface HubDeps {
   clock: Clock
   logger: Logger
@@ -40,6 +45,8 @@ export class Hub {
   readonly clock: Clock
   readonly logger: Logger
   readonly #channels = new Map<string, Set<Subscriber>>()
+  /** Every held session, so a shutdown can end them cleanly. */
+  readonly #sessions = new Set<Shutdownable>()
   readonly #sequencer: Sequencer<PublishItem>
   #subscriptions = 0
 
@@ -65,6 +72,24 @@ export class Hub {
   /** Unregisters a held connection. */
   closeConnection(transport: Transport): void {
     this.connections[transport] = Math.max(0, this.connections[transport] - 1)
+  }
+
+  /** Registers a held session for `shutdown`. */
+  track(session: Shutdownable): void {
+    this.#sessions.add(session)
+  }
+
+  untrack(session: Shutdownable): void {
+    this.#sessions.delete(session)
+  }
+
+  /**
+   * Ends every held session the way a restarting Pushpin would want clients to see it:
+   * streams end cleanly, long-polls get their timeout response, sockets close with 1001,
+   * so clients reconnect instead of waiting on a dead connection.
+   */
+  shutdown(): void {
+    for (const session of [...this.#sessions]) session.shutdown()
   }
 
   subscribe(channel: string, subscriber: Subscriber): void {

@@ -45,6 +45,7 @@ export class ResponseSession implements Subscriber {
 
   /** Subscribes and arms the timeout; returns the eventual response. */
   start(): Promise<Response> {
+    this.#hub.track(this)
     for (const channel of this.#prevIds.keys()) this.#hub.subscribe(channel, this)
     // A known last id that differs from the declared prev-id means the origin's answer is
     // already behind: ask again at once (GRIP.md §4.3, "prev-id conflict at hold time").
@@ -61,6 +62,11 @@ export class ResponseSession implements Subscriber {
       this.#answer(toResponse(this.#instruct.response, this.#method))
     })
     return this.result
+  }
+
+  /** Answers now with the timeout response. */
+  shutdown(): void {
+    this.#answer(toResponse(this.#instruct.response, this.#method))
   }
 
   deliver(item: PublishItem, channel: string): void {
@@ -101,6 +107,7 @@ export class ResponseSession implements Subscriber {
     this.#cancelTimer()
     for (const channel of this.#prevIds.keys()) this.#hub.unsubscribe(channel, this)
     this.#hub.closeConnection('response')
+    this.#hub.untrack(this)
     return true
   }
 }

@@ -12,6 +12,9 @@ import type { Hub } from './hub.ts'
 import { followLink, type LinkOutcome } from './link-follow.ts'
 import type { Subscriber } from './subscriber.ts'
 
+/** Statuses whose responses never carry a body (RFC 9110 §6.4.1). */
+const NULL_BODY = new Set([204, 205, 304])
+
 /** Items queued while a next link is being fetched (Pushpin's session queue size). */
 const MAX_QUEUED_ITEMS = 100
 
@@ -44,6 +47,14 @@ export class StreamSession implements Subscriber {
 
   /** The client's response: headers now, the body as the session writes it. */
   start(method: string): Response {
+    this.#hub.track(this)
+    const head = toResponse({ ...this.#instruct.response, body: new Uint8Array(0) }, 'HEAD')
+    const init = { status: head.status, statusText: head.statusText, headers: head.headers }
+    // A HEAD, 204, 205 or 304 response has no body to stream: hold nothing (nor leak the slot).
+    if (method === 'HEAD' || NULL_BODY.has(head.status)) {
+      this.#close(false)
+      return new Response(null, init)
+    }
     const body = new ReadableStream<Uint8Array>(
       {
         start: (controller) => {
@@ -53,16 +64,16 @@ export class StreamSession implements Subscriber {
       },
       new ByteLengthQueuingStrategy({ highWaterMark: this.#hub.limits.subscriberQueueBytes })
     )
-    const head = toResponse({ ...this.#instruct.response, body: new Uint8Array(0) }, 'HEAD')
     if (this.#instruct.response.body.byteLength > 0)
       this.#controller.enqueue(this.#instruct.response.body)
     this.#arm(this.#instruct)
     if (this.#instruct.hold === 'none') this.#fetchNext()
-    return new Response(method === 'HEAD' ? null : body, {
-      status: head.status,
-      statusText: head.statusText,
-      headers: head.headers,
-    })
+    return new Response(body, init)
+  }
+
+  /** Ends the stream cleanly. */
+  shutdown(): void {
+    this.#close(true)
   }
 
   deliver(item: PublishItem, channel: string): void {
@@ -190,7 +201,9 @@ export class StreamSession implements Subscriber {
     this.#lastItemAt = this.#hub.clock.now()
     this.#arm(outcome.instruct)
     if (outcome.instruct.hold === 'none') this.#fetchNext()
-    for (const [item, channel] of queued) this.deliver(item, channel)
+    // The link's channels replace the old set (§6.1): items of a dropped channel are stale.
+    for (const [item, channel] of queued)
+      if (this.#prevIds.has(channel)) this.deliver(item, channel)
   }
 
   #close(endBody: boolean): void {
@@ -200,6 +213,7 @@ export class StreamSession implements Subscriber {
     this.#cancelRecovery()
     for (const channel of this.#prevIds.keys()) this.#hub.unsubscribe(channel, this)
     this.#hub.closeConnection('stream')
+    this.#hub.untrack(this)
     if (endBody) {
       try {
         this.#controller.close()

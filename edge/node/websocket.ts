@@ -1,0 +1,55 @@
+/**
+ * The WebSocket seam on Node, over @hono/node-server 2's built-in upgrade support and the
+ * `ws` socket underneath (for ping, pong, terminate and bufferedAmount, which Hono's
+ * WSContext does not expose).
+ * @module
+ */
+import { upgradeWebSocket } from '@hono/node-server'
+import type { Context } from 'hono'
+import type { WebSocket } from 'ws'
+import type { WebSocketAcceptor, WsHandler, WsSocket } from '../../src/ws-socket.ts'
+
+/** Close code ws reports when no close frame was received. */
+const ABNORMAL_CLOSURE = 1006
+
+export const nodeWebSocketAcceptor: WebSocketAcceptor = {
+  async accept(c: Context, headers: Headers, handler: WsHandler): Promise<Response> {
+    let closeFrameSeen = false
+    await upgradeWebSocket(c, {
+      onOpen(_event, ctx) {
+        const ws = ctx.raw as WebSocket
+        ws.on('ping', (data: Buffer) => handler.onPing(new Uint8Array(data)))
+        ws.on('pong', (data: Buffer) => handler.onPong(new Uint8Array(data)))
+        // ws reports 1005 for a close frame without a code and 1006 when none came at all.
+        ws.on('close', (code: number) => {
+          closeFrameSeen = code !== ABNORMAL_CLOSURE
+        })
+        handler.onOpen(wrap(ws))
+      },
+      onMessage(event) {
+        const data = event.data
+        if (typeof data === 'string') handler.onMessage(new TextEncoder().encode(data), false)
+        else handler.onMessage(new Uint8Array(data as ArrayBuffer), true)
+      },
+      onClose(event) {
+        const code = event.code === 1005 || event.code === ABNORMAL_CLOSURE ? undefined : event.code
+        handler.onClose(code, event.reason, closeFrameSeen)
+      },
+    })
+    // node-server copies this response's headers onto the 101.
+    return new Response(null, { headers })
+  },
+}
+
+function wrap(ws: WebSocket): WsSocket {
+  return {
+    send: (data) => ws.send(data, { binary: typeof data !== 'string' }),
+    ping: (data) => ws.ping(data),
+    pong: (data) => ws.pong(data),
+    close: (code, reason) => ws.close(code, reason),
+    terminate: () => ws.terminate(),
+    get bufferedAmount() {
+      return ws.bufferedAmount
+    },
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * One client socket's HTTP side (WebSocket-over-HTTP, GRIP.md §7.2): POSTs to the origin
+ * carrying `Meta-*`, and the origin's answers read into actions for the socket.
+ * @module
+ */
+import { interpretOriginMessage, parseGripExtension, type WsControl } from '../grip/ws-control.ts'
+import { decodeWsEvents } from '../grip/ws-events.ts'
+import {
+  applyMetaUpdates,
+  keepAliveIntervalSec,
+  type MetaUpdate,
+  metaRequestHeaders,
+  readSetMetaHeaders,
+  type WsMeta,
+} from '../grip/ws-meta.ts'
+import { readUpTo } from '../proxy/replay-body.ts'
+
+/** The only content type Pushpin accepts from the origin; it compares the whole value (§7.2). */
+export const WOH_CONTENT_TYPE = 'application/websocket-events'
+
+/** Largest origin answer read (Pushpin treats more than 1 MB as an error). */
+const MAX_REPLY_BYTES = 1_000_000
+
+/** One thing the origin asked the gateway to do to the client socket. */
+export type OriginAction =
+  | { kind: 'message'; type: 'text' | 'binary'; content: Uint8Array }
+  | { kind: 'ping' | 'pong' | 'close'; content: Uint8Array }
+  | { kind: 'disconnect' }
+  | { kind: 'control'; control: WsControl }
+
+/** An origin answer, read. */
+export type OriginReply =
+  | {
+      ok: true
+      actions: OriginAction[]
+      setMeta: MetaUpdate[]
+      keepAliveIntervalSec: number | undefined
+    }
+  | { ok: false; reason: string; response?: Response }
+
+const EMPTY = new Uint8Array(0)
+
+/** The HTTP conversation of one socket with its origin. */
+export class WohExchange {
+  keepAliveIntervalSec: number | undefined
+  grip = { enabled: false, prefix: '' }
+  #meta: WsMeta = {}
+  readonly #send: (body: Uint8Array, meta: [string, string][]) => Promise<Response>
+
+  constructor(send: (body: Uint8Array, meta: [string, string][]) => Promise<Response>) {
+    this.#send = send
+  }
+
+  /** POSTs events (possibly none: a keep-alive poll) with the current meta. */
+  post(body: Uint8Array): Promise<Response> {
+    return this.#send(body, metaRequestHeaders(this.#meta))
+  }
+
+  updateMeta(updates: readonly MetaUpdate[]): void {
+    if (updates.length > 0) this.#meta = applyMetaUpdates(this.#meta, updates)
+  }
+
+  /**
+   * Reads the answer to the OPEN request: it accepts the connection only when it is a 200 of
+   * the exact content type whose first event is OPEN (or, with Keep-Alive-Interval, empty).
+   * It also decides whether GRIP processing is on (`Sec-WebSocket-Extensions: grip`).
+   */
+  async readOpen(response: Response): Promise<OriginReply> {
+    if (!isEventsResponse(response))
+      return { ok: false, reason: `origin refused: ${response.status}`, response }
+    this.grip = parseGripExtension(response.headers.get('sec-websocket-extensions'))
+    const reply = await this.read(response, true)
+    return reply
+  }
+
+  /** Reads the answer to any later request. */
+  async read(response: Response, isOpen = false): Promise<OriginReply> {
+    if (!isEventsResponse(response)) {
+      await response.body?.cancel()
+      return {
+        ok: false,
+        reason:
+          `origin answered ${response.status} ${response.headers.get('content-type') ?? ''}`.trim(),
+      }
+    }
+    const body = await readUpTo(response, MAX_REPLY_BYTES)
+    if (body === undefined) return { ok: false, reason: 'origin answer over 1 MB' }
+    const decoded = decodeWsEvents(body)
+    if (!decoded.ok) return { ok: false, reason: `bad events from origin: ${decoded.error}` }
+    const keepAlive = keepAliveIntervalSec(response.headers.get('keep-alive-interval'))
+    let events = decoded.value
+    if (isOpen) {
+      if (events.length === 0 && keepAlive === undefined)
+        return { ok: false, reason: 'empty OPEN answer' }
+      if (events.length > 0 && events[0]?.type !== 'OPEN')
+        return { ok: false, reason: 'OPEN answer must start with OPEN' }
+      events = events.slice(1)
+    }
+    const actions: OriginAction[] = []
+    for (const event of events) {
+      const content = event.content ?? EMPTY
+      switch (event.type) {
+        case 'TEXT':
+        case 'BINARY': {
+          const action = this.grip.enabled
+            ? interpretOriginMessage({ type: event.type, content }, this.grip.prefix)
+            : ({ kind: 'message', type: event.type, content } as const)
+          if (action.kind === 'control') actions.push(action)
+          else if (action.kind === 'message') {
+            actions.push({
+              kind: 'message',
+              type: action.type === 'TEXT' ? 'text' : 'binary',
+              content: action.content,
+            })
+          }
+          break
+        }
+        case 'PING':
+          actions.push({ kind: 'ping', content })
+          break
+        case 'PONG':
+          actions.push({ kind: 'pong', content })
+          break
+        case 'CLOSE':
+          actions.push({ kind: 'close', content })
+          break
+        default:
+          // DISCONNECT, or an OPEN anywhere but first, drops the client (§7.3).
+          actions.push({ kind: 'disconnect' })
+      }
+    }
+    return {
+      ok: true,
+      actions,
+      setMeta: readSetMetaHeaders(response.headers),
+      keepAliveIntervalSec: keepAlive,
+    }
+  }
+}
+
+function isEventsResponse(response: Response): boolean {
+  return response.status === 200 && response.headers.get('content-type') === WOH_CONTENT_TYPE
+}

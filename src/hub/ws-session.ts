@@ -1,0 +1,249 @@
+/**
+ * A client WebSocket served through WebSocket-over-HTTP (GRIP.md §7.2-7.5): socket events
+ * become batched POSTs to the origin, one in flight at a time; the origin's answers become
+ * messages, control commands (subscribe, keep-alive, …) and closes; publishes of
+ * `ws-message` reach the socket.
+ * @module
+ */
+import type { PublishItem } from '../grip/publish-item.ts'
+import type { WsControl } from '../grip/ws-control.ts'
+import {
+  closeEventContent,
+  encodeWsEvents,
+  parseCloseContent,
+  type WsEvent,
+} from '../grip/ws-events.ts'
+import type { WsHandler, WsSocket } from '../ws-socket.ts'
+import type { Hub } from './hub.ts'
+import type { Subscriber } from './subscriber.ts'
+import { textOf } from './text-cache.ts'
+import type { OriginReply, WohExchange } from './woh-exchange.ts'
+
+/** An origin answer that accepted the exchange. */
+type AcceptedReply = Extract<OriginReply, { ok: true }>
+
+import { WsKeepAlive } from './ws-keep-alive.ts'
+
+/** Close code for a failure on the gateway's side (RFC 6455 §7.4.1). */
+const INTERNAL_ERROR = 1011
+
+/** One client socket and its conversation with the origin. */
+export class WsSession implements Subscriber, WsHandler {
+  readonly transport = 'websocket' as const
+  readonly #hub: Hub
+  readonly #exchange: WohExchange
+  readonly #channels = new Set<string>()
+  readonly #keepAlive: WsKeepAlive
+  #socket: WsSocket | undefined
+  #queue: WsEvent[] = []
+  #inFlight = false
+  #pendingReply: AcceptedReply | undefined
+  #detached = false
+  #clientGone = false
+  #originClosed = false
+  #finished = false
+  #cancelPoll: () => void = () => {}
+
+  constructor(hub: Hub, exchange: WohExchange, openReply: AcceptedReply) {
+    this.#hub = hub
+    this.#exchange = exchange
+    this.#keepAlive = new WsKeepAlive(hub.clock, (message) =>
+      this.#sendToClient(message.type, message.content)
+    )
+    this.#pendingReply = openReply
+  }
+
+  onOpen(socket: WsSocket): void {
+    this.#socket = socket
+    this.#hub.track(this)
+    const reply = this.#pendingReply
+    this.#pendingReply = undefined
+    if (reply) this.#apply(reply)
+    this.#schedulePoll()
+  }
+
+  /** Closes the socket with 1001 Going Away (RFC 6455 §7.4.1). */
+  shutdown(): void {
+    this.#socket?.close(1001, 'gateway shutting down')
+  }
+
+  onMessage(data: Uint8Array, binary: boolean): void {
+    if (this.#detached || this.#clientGone) return
+    this.#enqueue({ type: binary ? 'BINARY' : 'TEXT', content: data })
+  }
+
+  onPing(data: Uint8Array): void {
+    if (!this.#detached)
+      this.#enqueue({ type: 'PING', content: data.byteLength > 0 ? data : undefined })
+  }
+
+  onPong(data: Uint8Array): void {
+    if (!this.#detached)
+      this.#enqueue({ type: 'PONG', content: data.byteLength > 0 ? data : undefined })
+  }
+
+  onClose(code: number | undefined, reason: string, clean: boolean): void {
+    if (this.#clientGone) return
+    this.#clientGone = true
+    this.#leaveChannels()
+    if (!this.#originClosed && !this.#detached) {
+      this.#enqueue(
+        clean ? { type: 'CLOSE', content: closeEventContent(code, reason) } : { type: 'DISCONNECT' }
+      )
+    }
+    this.#finishIfIdle()
+  }
+
+  deliver(item: PublishItem, _channel: string): void {
+    const format = item.formats['ws-message']
+    if (!format || this.#clientGone || !this.#socket) return
+    if (format.action === 'close') this.#socket.close(format.code, format.reason)
+    else if (format.action === 'refresh') this.#pump(true)
+    else {
+      this.#keepAlive.touch()
+      this.#sendToClient(format.type, format.content)
+    }
+  }
+
+  #sendToClient(type: 'text' | 'binary' | 'ping' | 'pong', content: Uint8Array): void {
+    const socket = this.#socket
+    if (!socket || this.#clientGone) return
+    if (type === 'text') socket.send(textOf(content))
+    else if (type === 'binary') socket.send(content)
+    else if (type === 'ping') socket.ping(content)
+    else socket.pong(content)
+    if (socket.bufferedAmount > this.#hub.limits.subscriberQueueBytes) {
+      // The client cannot keep up: drop it rather than buffer without bound.
+      this.#hub.countDrop()
+      socket.close(INTERNAL_ERROR, 'subscriber too slow')
+    }
+  }
+
+  #enqueue(event: WsEvent): void {
+    this.#queue.push(event)
+    this.#pump(false)
+  }
+
+  /** Sends queued events (or an empty keep-alive/refresh request when `force`). */
+  #pump(force: boolean): void {
+    if (this.#inFlight || this.#finished || (this.#queue.length === 0 && !force)) return
+    this.#inFlight = true
+    this.#cancelPoll()
+    const events = this.#queue.splice(0)
+    const body = events.length > 0 ? encodeWsEvents(events) : new Uint8Array(0)
+    this.#exchange
+      .post(body)
+      .then((response) => this.#exchange.read(response))
+      .then(
+        (reply) => {
+          this.#inFlight = false
+          if (!reply.ok) return this.#fail(reply.reason)
+          this.#apply(reply)
+          this.#schedulePoll()
+          this.#pump(false)
+          this.#finishIfIdle()
+        },
+        (error: unknown) => {
+          this.#inFlight = false
+          this.#fail(`origin request failed: ${String(error)}`)
+        }
+      )
+  }
+
+  /** Acts on what the origin answered (GRIP.md §7.2, §7.4). */
+  #apply(reply: AcceptedReply): void {
+    this.#exchange.updateMeta(reply.setMeta)
+    if (reply.keepAliveIntervalSec !== undefined)
+      this.#exchange.keepAliveIntervalSec = reply.keepAliveIntervalSec
+    for (const action of reply.actions) {
+      const socket = this.#socket
+      if (!socket) return
+      switch (action.kind) {
+        case 'message':
+          this.#keepAlive.touch()
+          this.#sendToClient(action.type, action.content)
+          break
+        case 'ping':
+          socket.ping(action.content)
+          break
+        case 'pong':
+          socket.pong(action.content)
+          break
+        case 'close': {
+          this.#originClosed = true
+          const { code, reason } = parseCloseContent(action.content)
+          socket.close(code, reason)
+          break
+        }
+        case 'disconnect':
+          this.#originClosed = true
+          socket.terminate()
+          break
+        case 'control':
+          this.#control(action.control)
+          break
+      }
+    }
+  }
+
+  #control(control: WsControl): void {
+    switch (control.type) {
+      case 'subscribe':
+        if (
+          this.#channels.size < this.#hub.limits.subscriptionsPerConnection &&
+          !this.#clientGone
+        ) {
+          this.#channels.add(control.channel)
+          this.#hub.subscribe(control.channel, this)
+        }
+        break
+      case 'unsubscribe':
+        this.#channels.delete(control.channel)
+        this.#hub.unsubscribe(control.channel, this)
+        break
+      case 'detach':
+        // One-way from now on: the origin is told the client left, client messages are dropped.
+        this.#detached = true
+        this.#queue = [{ type: 'CLOSE' }]
+        break
+      case 'keep-alive':
+        this.#keepAlive.configure(control)
+        break
+      case 'set-meta':
+        break
+    }
+  }
+
+  /** WOH keep-alive polls: an empty request when the origin asked for them and none went out. */
+  #schedulePoll(): void {
+    this.#cancelPoll()
+    const seconds = this.#exchange.keepAliveIntervalSec
+    if (seconds === undefined || this.#finished) return
+    this.#cancelPoll = this.#hub.clock.schedule(seconds * 1000, () => this.#pump(true))
+  }
+
+  #fail(reason: string): void {
+    this.#hub.logger.warn('websocket origin failure', { reason })
+    this.#originClosed = true
+    if (!this.#clientGone) this.#socket?.close(INTERNAL_ERROR, reason.slice(0, 120))
+    this.#queue = []
+    this.#finishIfIdle(true)
+  }
+
+  #leaveChannels(): void {
+    for (const channel of this.#channels) this.#hub.unsubscribe(channel, this)
+    this.#channels.clear()
+    this.#keepAlive.stop()
+  }
+
+  /** Frees the connection once the client is gone and nothing is left to tell the origin. */
+  #finishIfIdle(force = false): void {
+    if (this.#finished || (this.#inFlight && !force)) return
+    if (!force && !(this.#clientGone && this.#queue.length === 0)) return
+    this.#finished = true
+    this.#cancelPoll()
+    this.#leaveChannels()
+    this.#hub.closeConnection('websocket')
+    this.#hub.untrack(this)
+  }
+}

@@ -71,7 +71,8 @@ export function createGateway(platform: Platform, config: GatewayConfig): Gatewa
     // Pushpin takes the publish path with or without its trailing slash.
     const publishPath = config.publish.path.replace(/\/$/, '')
     for (const path of new Set([publishPath, `${publishPath}/`])) {
-      app.post(path, requirePublishKey, (c) => handlePublish(c.req.raw, hub))
+      const purge = config.publish.purge
+      app.post(path, requirePublishKey, (c) => handlePublish(c.req.raw, hub, cache, purge))
       app.all(path, postOnly)
     }
     app.post(`${ADMIN_PREFIX}purge`, requirePublishKey, (c) => handlePurge(c.req.raw, cache))

@@ -5,6 +5,8 @@
 import { runCheck } from './commands/check.ts'
 import { runDemo } from './commands/demo.ts'
 import { CliError } from './commands/load-config.ts'
+import { runPublish } from './commands/publish.ts'
+import { runPurge } from './commands/purge.ts'
 import { runServe } from './commands/serve.ts'
 
 const USAGE = `Usage: gripgate <command> [options]
@@ -13,12 +15,20 @@ Commands:
   serve    run the gateway (see gripgate serve --help)
   check    validate a config file
   demo     run the demo origin and the gateway in front of it (npm start)
+  publish  publish one item (and purge its keys) through a running gateway
+  purge    purge cached content by surrogate key through a running gateway
 
 Run gripgate <command> --help for a command's options.`
 
 type Command = (argv: string[], out: (line: string) => void) => Promise<number>
 
-const COMMANDS: Record<string, Command> = { serve: runServe, check: runCheck, demo: runDemo }
+const COMMANDS: Record<string, Command> = {
+  serve: runServe,
+  check: runCheck,
+  demo: runDemo,
+  publish: runPublish,
+  purge: runPurge,
+}
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 export async function main(argv: string[]): Promise<number> {

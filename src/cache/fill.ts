@@ -14,6 +14,7 @@ import {
   type PolicyRequest,
   variantKeyFor,
 } from './freshness.ts'
+import type { PurgeFence } from './purge-fence.ts'
 import {
   answerConditional,
   markOutcome,
@@ -63,7 +64,8 @@ export class Filler {
   constructor(
     private readonly deps: FillerDeps,
     private readonly factory: PolicyFactory,
-    private readonly stats: CacheStats
+    private readonly stats: CacheStats,
+    private readonly fence: PurgeFence
   ) {}
 
   /** Forwards a request around the cache, as is. */
@@ -83,7 +85,31 @@ export class Filler {
   }
 
   /** A miss or a revalidation: asks the origin, then stores and answers. */
-  async fill(job: FillRequest): Promise<Response> {
+  async fill(request: FillRequest): Promise<Response> {
+    // Every fill is fenced: its outcome may only be stored if no purge of its keys happened
+    // since it started. The fence is released with the collapsed waiters, exactly once.
+    const fenceStart = this.fence.begin()
+    let ended = false
+    const job: FillRequest & { fenceStart: number } = {
+      ...request,
+      fenceStart,
+      release: () => {
+        if (!ended) {
+          ended = true
+          this.fence.end(fenceStart)
+        }
+        request.release()
+      },
+    }
+    try {
+      return await this.#fill(job)
+    } catch (error) {
+      job.release()
+      throw error
+    }
+  }
+
+  async #fill(job: FillRequest & { fenceStart: number }): Promise<Response> {
     const headers = new Headers(job.request.headers)
     for (const name of [...CONDITIONAL_FIELDS, 'range']) headers.delete(name)
     const preq: PolicyRequest = { ...job.preq, headers: toRecord(headers) }
@@ -127,7 +153,8 @@ export class Filler {
       if (response.status === 304) {
         const refreshed = this.#refresh(job, preq, response)
         if (refreshed) {
-          await this.deps.store.put(refreshed)
+          if (this.fence.allows(job.fenceStart, refreshed.surrogateKeys))
+            await this.deps.store.put(refreshed)
           job.release()
           this.stats.count('REVALIDATED')
           return serveStored(
@@ -141,7 +168,7 @@ export class Filler {
           )
         }
         // The 304 names another representation: ask again for the whole response.
-        return this.fill({ ...job, stale: undefined })
+        return this.#fill({ ...job, stale: undefined })
       }
     }
     return this.#storeAndAnswer(job, preq, response)
@@ -169,7 +196,11 @@ export class Filler {
     return this.#entry(job, stale.status, merged, stale.body, policy, view)
   }
 
-  #storeAndAnswer(job: FillRequest, preq: PolicyRequest, origin: Response): Response {
+  #storeAndAnswer(
+    job: FillRequest & { fenceStart: number },
+    preq: PolicyRequest,
+    origin: Response
+  ): Response {
     const headers = withoutHopByHop(origin.headers)
     if (!headers.has('date')) headers.set('date', new Date(this.deps.clock.now()).toUTCString())
     const record = toRecord(headers)
@@ -223,7 +254,7 @@ export class Filler {
   }
 
   #put(
-    job: FillRequest,
+    job: FillRequest & { fenceStart: number },
     status: number,
     headers: Headers,
     body: Uint8Array,
@@ -231,6 +262,12 @@ export class Filler {
     view: ReturnType<typeof edgeView>
   ): void {
     const entry = this.#entry(job, status, headers, body, policy, view)
+    if (!this.fence.allows(job.fenceStart, entry.surrogateKeys)) {
+      // Fetched before a purge of one of its keys: it answered its request, but is not kept.
+      this.stats.fenced += 1
+      job.release()
+      return
+    }
     this.stats.stores += 1
     this.deps.store
       .put(entry)

@@ -9,6 +9,7 @@ import type { Clock, Logger, WaitUntil } from '../platform.ts'
 import { Collapser } from './collapse.ts'
 import { Filler, type Forward } from './fill.ts'
 import { chooseStored, PolicyFactory, type PolicyRequest, type ReuseDecision } from './freshness.ts'
+import { PurgeFence } from './purge-fence.ts'
 import { type CacheOutcome, serveStored } from './respond.ts'
 import { CacheStats } from './stats.ts'
 import type { CacheStore, StoredResponse } from './store.ts'
@@ -37,11 +38,12 @@ export class PullCache {
   readonly #factory: PolicyFactory
   readonly #collapser = new Collapser()
   readonly #filler: Filler
+  readonly #fence = new PurgeFence()
 
   constructor(deps: PullCacheDeps) {
     this.#deps = deps
     this.#factory = new PolicyFactory(deps.clock)
-    this.#filler = new Filler(deps, this.#factory, this.stats)
+    this.#filler = new Filler(deps, this.#factory, this.stats, this.#fence)
   }
 
   /** Answers `request` through the cache (or around it, per `cache`), using `forward` to reach the origin. */
@@ -91,6 +93,8 @@ export class PullCache {
 
   /** Purges every stored response tagged with one of `keys`. */
   async purge(keys: readonly string[], soft: boolean): Promise<number> {
+    if (keys.length === 0) return 0
+    this.#fence.purged(keys)
     const { purged } = await this.#deps.store.purge(keys, soft)
     this.stats.purges += 1
     this.stats.purgedObjects += purged

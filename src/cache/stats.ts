@@ -12,6 +12,8 @@ export class CacheStats {
   revalidated = 0
   bypasses = 0
   stores = 0
+  /** Responses not stored because a purge of their keys happened during their fetch. */
+  fenced = 0
   purges = 0
   purgedObjects = 0
 

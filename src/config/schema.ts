@@ -104,6 +104,25 @@ const cacheLimitsSchema = z
   }))
   .describe('Size limits of the edge cache.')
 
+const publishPurgeSchema = z
+  .strictObject({
+    channels: z
+      .boolean()
+      .default(true)
+      .describe('Purge each published channel name as a surrogate key.'),
+    keys: z
+      .record(text(), z.array(surrogateKey()))
+      .default({})
+      .describe(
+        'Extra surrogate keys to purge per channel: exact names, or prefixes ending in "*".'
+      ),
+    soft: z
+      .boolean()
+      .default(false)
+      .describe('Soft purge (mark stale and revalidate) unless an item sets "purge-mode".'),
+  })
+  .describe('What a publish purges from the edge cache before it delivers.')
+
 const limitsSchema = z
   .strictObject({
     maxConnections: positiveInt()
@@ -150,6 +169,7 @@ export function createConfigSchema(env: ConfigEnv) {
             .array(secret(env, 'A bearer key accepted by the publish endpoint.'))
             .min(1)
             .describe('Bearer keys accepted by the publish endpoint.'),
+          purge: publishPurgeSchema.prefault({}),
         })
         .optional()
         .describe('The publish endpoint; without it, publish and purge are not mounted.'),

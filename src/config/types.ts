@@ -39,9 +39,20 @@ export interface GripConfig {
   iss: string
 }
 
+/** What a publish purges from the edge cache (publish-and-purge). */
+export interface PublishPurgeConfig {
+  /** Purge the channel name as a surrogate key (default true). */
+  channels: boolean
+  /** Extra surrogate keys per channel: exact names, or prefixes ending in `*`. */
+  keys: Record<string, string[]>
+  /** Soft purge (mark stale) unless an item says otherwise (default false). */
+  soft: boolean
+}
+
 export interface PublishConfig {
   path: string
   keys: string[]
+  purge: PublishPurgeConfig
 }
 
 export interface CacheConfig {

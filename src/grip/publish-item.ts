@@ -32,8 +32,10 @@ export interface PublishItem {
   meta?: Record<string, string>
   /** May be empty when every given format carried an action its subscribers ignore. */
   formats: PublishFormats
-  /** gripgate extension: surrogate keys to purge once the item is published. */
+  /** gripgate extension: surrogate keys to purge before the item is delivered. */
   purge?: string[]
+  /** gripgate extension: `soft` marks purged objects stale instead of removing them. */
+  purgeMode?: PurgeMode
 }
 
 const MAX_PURGE_KEY_LENGTH = 1024
@@ -83,6 +85,22 @@ function readPurge(item: JsonObject, path: string): Result<string[] | undefined,
   return ok([...new Set(purge as string[])])
 }
 
+/** How a publish purges: remove (`hard`) or mark stale (`soft`). */
+export type PurgeMode = 'hard' | 'soft'
+
+function readPurgeMode(
+  object: JsonObject,
+  path: string
+): Result<PurgeMode | undefined, PublishProblem> {
+  if (!has(object, 'purge-mode')) return ok(undefined)
+  const mode = object['purge-mode']
+  if (mode !== 'hard' && mode !== 'soft') {
+    const where = path === '' ? 'purge-mode' : `${path}.purge-mode`
+    return problem(where, `'purge-mode' must be "hard" or "soft"`)
+  }
+  return ok(mode)
+}
+
 /** Reads `formats`, or the legacy form with the formats at the item's top level (item 69). */
 function readFormats(item: JsonObject, path: string): Result<PublishFormats, PublishProblem> {
   let source: JsonObject
@@ -111,7 +129,11 @@ function readFormats(item: JsonObject, path: string): Result<PublishFormats, Pub
   return ok(formats)
 }
 
-function parseItem(value: unknown, path: string): Result<PublishItem, PublishProblem> {
+function parseItem(
+  value: unknown,
+  path: string,
+  defaultPurgeMode: PurgeMode | undefined
+): Result<PublishItem, PublishProblem> {
   if (!isJsonObject(value)) return problem(path, `${ITEM} is not an object`)
   if (!has(value, 'channel'))
     return problem(`${path}.channel`, `${ITEM} does not contain 'channel'`)
@@ -133,12 +155,16 @@ function parseItem(value: unknown, path: string): Result<PublishItem, PublishPro
     return problem(`${path}.no-seq`, `${ITEM} contains 'no-seq' with wrong type`)
   const purge = readPurge(value, path)
   if (!purge.ok) return purge
+  const purgeMode = readPurgeMode(value, path)
+  if (!purgeMode.ok) return purgeMode
 
   const item: PublishItem = { channel, noSeq, formats: formats.value }
   if (id.value !== undefined) item.id = id.value
   if (prevId.value !== undefined) item.prevId = prevId.value
   if (meta.value) item.meta = meta.value
   if (purge.value) item.purge = purge.value
+  const mode = purgeMode.value ?? defaultPurgeMode
+  if (mode) item.purgeMode = mode
   return ok(item)
 }
 
@@ -151,9 +177,12 @@ export function parsePublishBody(json: unknown): Result<PublishItem[], PublishPr
   if (!isJsonObject(json)) return problem('$', 'body is not an object')
   if (!has(json, 'items')) return problem('items', "object does not contain 'items'")
   if (!Array.isArray(json.items)) return problem('items', "object contains 'items' with wrong type")
+  // gripgate extension: a body-level "purge-mode" applies to items that do not set their own.
+  const defaultMode = readPurgeMode(json, '')
+  if (!defaultMode.ok) return defaultMode
   const items: PublishItem[] = []
   for (const [index, value] of json.items.entries()) {
-    const item = parseItem(value, `items[${index}]`)
+    const item = parseItem(value, `items[${index}]`, defaultMode.value)
     if (!item.ok) return item
     items.push(item.value)
   }

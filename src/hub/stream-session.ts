@@ -67,7 +67,7 @@ export class StreamSession implements Subscriber {
     if (this.#instruct.response.body.byteLength > 0)
       this.#controller.enqueue(this.#instruct.response.body)
     this.#arm(this.#instruct)
-    if (this.#instruct.hold === 'none') this.#fetchNext()
+    if (this.#instruct.hold === 'none' || this.#isBehind()) this.#fetchNext()
     return new Response(body, init)
   }
 
@@ -95,6 +95,19 @@ export class StreamSession implements Subscriber {
     if (format.action === 'close') this.#close(true)
     else if (format.action === 'hint') this.#fetchNext()
     else this.#write(format.content)
+  }
+
+  /**
+   * Whether the instruction's prev-ids are already behind what was published, e.g. a hold
+   * served from the edge cache after newer items went out: the stream then recovers through
+   * its next link at once, so the client misses nothing (publish-and-purge contract 6).
+   */
+  #isBehind(): boolean {
+    for (const [channel, prevId] of this.#prevIds) {
+      const last = this.#hub.lastId(channel)
+      if (prevId !== undefined && last !== undefined && last !== prevId) return true
+    }
+    return false
   }
 
   /** Subscribes to an instruction's channels and starts its timers. */

@@ -3,16 +3,29 @@
  * `{"items": [...]}`. The whole batch is rejected when one item is bad, as Pushpin does.
  * @module
  */
+
+import type { PullCache } from '../cache/pull-cache.ts'
+import type { PublishPurgeConfig } from '../config/types.ts'
 import { GatewayError } from '../errors.ts'
 import { parsePublishBody, publishProblemText } from '../grip/publish-item.ts'
 import { readTextLimited } from '../http/body.ts'
 import type { Hub } from '../hub/hub.ts'
+import { planPurge } from './purge-plan.ts'
 
 /** Pushpin's `push_in_http_max_body_size`. */
 export const MAX_PUBLISH_BODY = 1_000_000
 
-/** Handles an authenticated publish request. */
-export async function handlePublish(request: Request, hub: Hub): Promise<Response> {
+/**
+ * Handles an authenticated publish request: purge, then deliver, then answer
+ * (ARCHITECTURE.md, "Consistency contract" 3 and 5), so a subscriber that pulls as soon as
+ * it is pushed to gets content at least as new as the push.
+ */
+export async function handlePublish(
+  request: Request,
+  hub: Hub,
+  cache: PullCache,
+  purge: PublishPurgeConfig
+): Promise<Response> {
   const text = await readTextLimited(request, MAX_PUBLISH_BODY)
   let json: unknown
   try {
@@ -28,9 +41,17 @@ export async function handlePublish(request: Request, hub: Hub): Promise<Respons
       extras: { field: parsed.error.field },
     })
   }
+  const plan = planPurge(parsed.value, purge)
+  const purged = (await cache.purge(plan.hard, false)) + (await cache.purge(plan.soft, true))
   const report = hub.publish(parsed.value)
-  if (wantsJson(request.headers.get('accept')))
-    return Response.json({ message: 'Published', ...report })
+  if (wantsJson(request.headers.get('accept'))) {
+    return Response.json({
+      message: 'Published',
+      ...report,
+      purged,
+      purgedKeys: [...plan.hard, ...plan.soft],
+    })
+  }
   return new Response('Published\n', { headers: { 'content-type': 'text/plain' } })
 }
 

@@ -17,7 +17,7 @@ describe('parseConfig defaults', () => {
       origins: { app: { url: URL_APP, timeoutMs: 30_000 } },
       routes: [{ path: '/*', origin: 'app', cache: 'origin' }],
       grip: { key: 'k', iss: 'gripgate' },
-      publish: { path: '/publish/', keys: ['p'] },
+      publish: { path: '/publish/', keys: ['p'], purge: { channels: true, keys: {}, soft: false } },
       cache: { maxBytes: 64 * MIB, maxObjectBytes: 8 * MIB },
       limits: { maxConnections: 50_000, subscriptionsPerConnection: 20, subscriberQueueBytes: MIB },
     })
@@ -26,6 +26,21 @@ describe('parseConfig defaults', () => {
   it('leaves grip and publish absent when the file omits them', () => {
     const config = parsed(base)
     expect(Object.keys(config).sort()).toEqual(['cache', 'limits', 'origins', 'routes'])
+  })
+
+  it('reads the publish purge settings', () => {
+    const config = parsed({
+      ...base,
+      publish: {
+        keys: ['p'],
+        purge: { channels: false, keys: { news: ['front-page'] }, soft: true },
+      },
+    })
+    expect(config.publish?.purge).toEqual({
+      channels: false,
+      keys: { news: ['front-page'] },
+      soft: true,
+    })
   })
 
   it.each([
@@ -57,7 +72,7 @@ describe('parseConfig defaults', () => {
       name: 'publish path',
       raw: { ...base, publish: { path: '/pub', keys: ['a', 'b'] } },
       pick: (c: GatewayConfig) => c.publish,
-      want: { path: '/pub', keys: ['a', 'b'] },
+      want: { path: '/pub', keys: ['a', 'b'], purge: { channels: true, keys: {}, soft: false } },
     },
     {
       name: 'maxObjectBytes defaults to maxBytes when that is below 8 MiB',
@@ -106,7 +121,11 @@ describe('parseConfig defaults', () => {
         { path: '/*', origin: 'app', cache: 'origin' },
       ],
       grip: { key: 'grip-secret', iss: 'edge-1' },
-      publish: { path: '/_publish/', keys: ['inline-key', 'publish-secret'] },
+      publish: {
+        path: '/_publish/',
+        keys: ['inline-key', 'publish-secret'],
+        purge: { channels: true, keys: { 'item-*': ['items'] }, soft: true },
+      },
       cache: { maxBytes: 32 * MIB, maxObjectBytes: MIB },
       limits: { maxConnections: 1000, subscriptionsPerConnection: 5, subscriberQueueBytes: 65536 },
     })

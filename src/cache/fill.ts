@@ -24,7 +24,7 @@ import {
 } from './respond.ts'
 import type { CacheStats } from './stats.ts'
 import type { CacheStore, StoredResponse } from './store.ts'
-import { surrogateKeysOf } from './surrogate-keys.ts'
+import { gripChannelsOf, surrogateKeysOf } from './surrogate-keys.ts'
 
 /** Sends a request to the route's origin; rejects when the origin is unreachable or slow. */
 export type Forward = (init: {
@@ -301,7 +301,9 @@ export class Filler {
       mustRevalidate: view.mustRevalidate,
       staleIfError: view.staleIfError,
       staleWhenDisconnected: view.staleWhenDisconnected,
-      surrogateKeys: surrogateKeysOf(headers, view.routeKeys),
+      // A cached GRIP instruction is also tagged with its channels, so a publish on a channel
+      // purges the holds whose prev-ids it makes stale (publish-and-purge contract).
+      surrogateKeys: surrogateKeysOf(headers, [...view.routeKeys, ...gripChannelsOf(headers)]),
       softPurged: false,
       usefulUntil: this.deps.clock.now() + policy.timeToLive() + keep,
     }

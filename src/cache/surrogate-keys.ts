@@ -4,6 +4,8 @@
  * @module
  */
 
+import { parseHeaderList } from '../grip/header-params.ts'
+
 /** Response fields that carry surrogate keys; the edge consumes them, clients never see them. */
 export const SURROGATE_KEY_FIELDS = ['surrogate-key', 'cache-tag'] as const
 
@@ -17,4 +19,11 @@ export function surrogateKeysOf(headers: Headers, extra: readonly string[] = [])
   }
   for (const key of extra) keys.add(key)
   return [...keys]
+}
+
+/** The channel names of a GRIP response's `Grip-Channel` field (GRIP.md §3.2), if any. */
+export function gripChannelsOf(headers: Headers): string[] {
+  return parseHeaderList(headers.get('grip-channel'))
+    .map((element) => element.value)
+    .filter((name) => name.length > 0)
 }

@@ -33,3 +33,14 @@ describe('surrogateKeysOf', () => {
     expect(SURROGATE_KEY_FIELDS).toEqual(['surrogate-key', 'cache-tag'])
   })
 })
+
+describe('gripChannelsOf', () => {
+  it('reads channel names from Grip-Channel, without parameters', () => {
+    const headers = new Headers({ 'grip-channel': 'news; prev-id=7, sport' })
+    expect(gripChannelsOf(headers)).toEqual(['news', 'sport'])
+  })
+
+  it('is empty for a response without Grip-Channel', () => {
+    expect(gripChannelsOf(new Headers())).toEqual([])
+  })
+})

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { SURROGATE_KEY_FIELDS, surrogateKeysOf } from '../../../src/cache/surrogate-keys.ts'
+import {
+  gripChannelsOf,
+  SURROGATE_KEY_FIELDS,
+  surrogateKeysOf,
+} from '../../../src/cache/surrogate-keys.ts'
 
 describe('surrogateKeysOf', () => {
   it.each<[string, Record<string, string>, string[], string[]]>([

@@ -80,6 +80,18 @@ function readReason(name: FormatName, body: JsonObject, path: string): Parsed<st
   return ok(reason === '' ? undefined : textToByteString(reason))
 }
 
+/**
+ * An `http-response` code: a JSON number, or a string of decimal digits. `@fanoutio/grip`
+ * types `HttpResponseFormat.code` as a string and sends `"code": "201"`; Pushpin converts it
+ * (Qt `toInt`). Pushpin also turns any other string into 0 and then writes an invalid status
+ * line, so other strings are refused here instead.
+ */
+function readCode(value: unknown): number | undefined {
+  if (typeof value === 'number') return value
+  if (typeof value === 'string' && /^\s*\d{1,9}\s*$/.test(value)) return Number(value)
+  return undefined
+}
+
 function parseHttpResponse(
   body: JsonObject,
   path: string,
@@ -90,10 +102,11 @@ function parseHttpResponse(
   if (action !== 'send') return ok(undefined)
   let code = 200
   if (has(body, 'code')) {
-    if (typeof body.code !== 'number') return wrongType(name, path, 'code')
+    const value = readCode(body.code)
+    if (value === undefined) return wrongType(name, path, 'code')
     // 0-999 as in Pushpin: `"code": 1000` is refused (GRIP-CONFORMANCE item 66).
-    if (!isIntegerIn(body.code, 0, 999)) return invalidValue(name, path, 'code')
-    code = body.code
+    if (!isIntegerIn(value, 0, 999)) return invalidValue(name, path, 'code')
+    code = value
   }
   const reason = readReason(name, body, path)
   if (!reason.ok) return reason

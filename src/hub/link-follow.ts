@@ -5,6 +5,7 @@
  */
 import { isGripResponse, parseInstruct } from '../grip/instruct.ts'
 import type { Instruct } from '../grip/types.ts'
+import { readUpTo } from '../proxy/replay-body.ts'
 import type { LastIds, OriginAgain } from './hold-context.ts'
 
 /** What a next link said. */
@@ -34,9 +35,14 @@ export async function followLink(
     await response.body?.cancel()
     return { kind: 'failed', reason: `next link answered ${response.status}` }
   }
-  const bytes = new Uint8Array(await response.arrayBuffer())
-  if (bytes.byteLength > MAX_LINK_BODY)
-    return { kind: 'failed', reason: 'next link body too large' }
+  // Read with a bound: a link answered by an endless stream must not grow memory forever.
+  let bytes: Uint8Array | undefined
+  try {
+    bytes = await readUpTo(response, MAX_LINK_BODY)
+  } catch (error) {
+    return { kind: 'failed', reason: String(error) }
+  }
+  if (bytes === undefined) return { kind: 'failed', reason: 'next link body too large' }
   if (!isGripResponse(response.status, response.headers)) return { kind: 'end', body: bytes }
   const parsed = parseInstruct(response.status, response.headers, bytes)
   if (!parsed.ok) return { kind: 'failed', reason: parsed.error }

@@ -19,6 +19,7 @@ export class ResponseSession implements Subscriber {
   readonly #instruct: Instruct
   readonly #origin: OriginAgain
   readonly #method: string
+  readonly #signal: AbortSignal
   /** channel → the id this poll last reflected (declared prev-id, then delivered ids). */
   readonly #prevIds = new Map<string, string | undefined>()
   #resolve!: (response: Response) => void
@@ -36,6 +37,7 @@ export class ResponseSession implements Subscriber {
     this.#instruct = instruct
     this.#origin = origin
     this.#method = method
+    this.#signal = signal
     this.result = new Promise((resolve) => {
       this.#resolve = resolve
     })
@@ -45,6 +47,11 @@ export class ResponseSession implements Subscriber {
 
   /** Subscribes and arms the timeout; returns the eventual response. */
   start(): Promise<Response> {
+    // The client left while the origin was answering: hold nothing for it.
+    if (this.#signal.aborted) {
+      this.#finish()
+      return this.result
+    }
     this.#hub.track(this)
     for (const channel of this.#prevIds.keys()) this.#hub.subscribe(channel, this)
     // A known last id that differs from the declared prev-id means the origin's answer is
@@ -54,6 +61,9 @@ export class ResponseSession implements Subscriber {
       return prevId !== undefined && last !== undefined && last !== prevId
     })
     if (behind.length > 0) {
+      // Forget those last ids, as on a delivery mismatch: an origin that declares the same
+      // prev-id again is then held, instead of proxy and origin asking each other forever.
+      for (const [channel] of behind) this.#hub.forgetLastId(channel)
       this.#retry()
       return this.result
     }

@@ -5,6 +5,7 @@
  * `ws-message` reach the socket.
  * @module
  */
+import { utf8 } from '../grip/bytes.ts'
 import type { PublishItem } from '../grip/publish-item.ts'
 import type { WsControl } from '../grip/ws-control.ts'
 import {
@@ -26,6 +27,27 @@ import { WsKeepAlive } from './ws-keep-alive.ts'
 
 /** Close code for a failure on the gateway's side (RFC 6455 §7.4.1). */
 const INTERNAL_ERROR = 1011
+
+/** Ping, pong and close frames carry at most 125 bytes (RFC 6455 §5.5). */
+const CONTROL_PAYLOAD_MAX = 125
+
+/**
+ * Codes a close frame may carry (RFC 6455 §7.4), as the `ws` package checks them. The origin
+ * may ask for others (`@fanoutio/grip`'s `WebSocketContext.close()` sends 0): those close
+ * without a code rather than making the socket's close throw.
+ */
+const isSendableCloseCode = (code: number): boolean =>
+  (code >= 1000 && code <= 1014 && code !== 1004 && code !== 1005 && code !== 1006) ||
+  (code >= 3000 && code <= 4999)
+
+/** At most `max` bytes of `text` in UTF-8, never splitting a character. */
+function utf8Prefix(text: string, max: number): string {
+  const bytes = utf8(text)
+  if (bytes.length <= max) return text
+  let end = max
+  while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end-- // a continuation byte: back off
+  return new TextDecoder().decode(bytes.subarray(0, end))
+}
 
 /** One client socket and its conversation with the origin. */
 export class WsSession implements Subscriber, WsHandler {
@@ -97,7 +119,7 @@ export class WsSession implements Subscriber, WsHandler {
   deliver(item: PublishItem, _channel: string): void {
     const format = item.formats['ws-message']
     if (!format || this.#clientGone || !this.#socket) return
-    if (format.action === 'close') this.#socket.close(format.code, format.reason)
+    if (format.action === 'close') this.#closeClient(format.code, format.reason)
     else if (format.action === 'refresh') this.#pump(true)
     else {
       this.#keepAlive.touch()
@@ -110,8 +132,8 @@ export class WsSession implements Subscriber, WsHandler {
     if (!socket || this.#clientGone) return
     if (type === 'text') socket.send(textOf(content))
     else if (type === 'binary') socket.send(content)
-    else if (type === 'ping') socket.ping(content)
-    else socket.pong(content)
+    else if (type === 'ping') socket.ping(content.subarray(0, CONTROL_PAYLOAD_MAX))
+    else socket.pong(content.subarray(0, CONTROL_PAYLOAD_MAX))
     if (socket.bufferedAmount > this.#hub.limits.subscriberQueueBytes) {
       // The client cannot keep up: drop it rather than buffer without bound.
       this.#hub.countDrop()
@@ -148,6 +170,8 @@ export class WsSession implements Subscriber, WsHandler {
           this.#fail(`origin request failed: ${String(error)}`)
         }
       )
+      // Whatever the origin answered, a throw here must end this socket, not the process.
+      .catch((error: unknown) => this.#fail(`origin answer failed: ${String(error)}`))
   }
 
   /** Acts on what the origin answered (GRIP.md §7.2, §7.4). */
@@ -164,15 +188,16 @@ export class WsSession implements Subscriber, WsHandler {
           this.#sendToClient(action.type, action.content)
           break
         case 'ping':
-          socket.ping(action.content)
+          socket.ping(action.content.subarray(0, CONTROL_PAYLOAD_MAX))
           break
         case 'pong':
-          socket.pong(action.content)
+          socket.pong(action.content.subarray(0, CONTROL_PAYLOAD_MAX))
           break
         case 'close': {
-          this.#originClosed = true
+          // Not #originClosed: the client's answering close still goes to the origin as
+          // another CLOSE, as Pushpin does (GRIP.md §7.3).
           const { code, reason } = parseCloseContent(action.content)
-          socket.close(code, reason)
+          this.#closeClient(code, reason)
           break
         }
         case 'disconnect':
@@ -225,9 +250,15 @@ export class WsSession implements Subscriber, WsHandler {
   #fail(reason: string): void {
     this.#hub.logger.warn('websocket origin failure', { reason })
     this.#originClosed = true
-    if (!this.#clientGone) this.#socket?.close(INTERNAL_ERROR, reason.slice(0, 120))
+    if (!this.#clientGone) this.#closeClient(INTERNAL_ERROR, reason)
     this.#queue = []
     this.#finishIfIdle(true)
+  }
+
+  /** Closes the client socket with a code and reason a close frame can carry. */
+  #closeClient(code: number | undefined, reason = ''): void {
+    if (code === undefined || !isSendableCloseCode(code)) this.#socket?.close()
+    else this.#socket?.close(code, utf8Prefix(reason, CONTROL_PAYLOAD_MAX - 2))
   }
 
   #leaveChannels(): void {

@@ -61,6 +61,8 @@ export async function proxyWebSocket(
   const exchange = new WohExchange((body, meta) => {
     const headers = new Headers(base)
     for (const [name, value] of meta) headers.set(name, value)
+    // Sized, not chunked: Pushpin sends Content-Length, `0` on a keep-alive poll (§7.2).
+    headers.set('content-length', String(body.byteLength))
     return send(
       new Request(request.url, { method: 'POST', headers, body: body as Uint8Array<ArrayBuffer> }),
       { direct: true }
@@ -81,7 +83,8 @@ export async function proxyWebSocket(
     if (reply.response)
       return new Response(null, {
         status: reply.response.status,
-        headers: clientHeaders(reply.response.headers),
+        // The origin's headers describe its answer, so its Content-Type stays (§7.2).
+        headers: clientHeaders(reply.response.headers, ['content-type']),
       })
     throw new GatewayError('GRIP_BAD_INSTRUCT', 502, `WebSocket-over-HTTP: ${reply.reason}`)
   }
@@ -101,10 +104,12 @@ function wohHeaders(client: Headers, connectionId: string): Headers {
   return headers
 }
 
-function clientHeaders(origin: Headers): Headers {
+/** The origin's answer headers fit for the client; `keep` names fields to pass anyway. */
+function clientHeaders(origin: Headers, keep: readonly string[] = []): Headers {
   const headers = new Headers()
   origin.forEach((value, name) => {
-    if (NOT_FOR_CLIENT.includes(name) || isSetMetaHeader(name) || name.startsWith('grip-')) return
+    if (NOT_FOR_CLIENT.includes(name) && !keep.includes(name)) return
+    if (isSetMetaHeader(name) || name.startsWith('grip-')) return
     headers.append(name, value)
   })
   return headers

@@ -1060,9 +1060,6 @@ describe('PullCache purge by surrogate key', () => {
     expect(h.cache.stats.purgedObjects).toBe(2)
   })
 
-  // ARCHITECTURE.md, consistency contract 4: not implemented in src/cache yet.
-  it.todo('does not store a response whose fetch began before a purge of one of its keys')
-
   it('soft purge makes the next request revalidate', async () => {
     const h = harness(tagged)
     await h.send('/a')
@@ -1164,6 +1161,7 @@ describe('PullCache stats', () => {
       revalidated: 2,
       bypasses: 1,
       stores: 1,
+      fenced: 0,
       purges: 0,
       purgedObjects: 0,
     })
@@ -1222,5 +1220,51 @@ describe('PullCache strict parsing (cache-tests.fyi cases)', () => {
     expect([part.status, part.body, part.xCache]).toEqual([206, '01', 'HIT'])
     expect(part.headers.get('content-range')).toBe('bytes 0-1/11')
     expect(h.origin.count).toBe(1)
+  })
+})
+
+describe('PullCache purge fence (publish-and-purge contract 4)', () => {
+  it('does not store a response whose fetch began before a purge of its key', async () => {
+    let version = 1
+    const gate = deferred()
+    const called = deferred()
+    const h = harness(async () => {
+      const body = `v${version}`
+      called.resolve()
+      await gate.promise
+      return new Response(body, {
+        headers: { 'cache-control': 'max-age=60', 'surrogate-key': 'k' },
+      })
+    })
+    const inFlight = h.start('/items')
+    await called.promise
+    version = 2
+    await h.cache.purge(['k'], false)
+    gate.resolve()
+    const first = await h.read(await inFlight)
+    await h.settle()
+    expect(first.body).toBe('v1')
+    expect(h.cache.stats.fenced).toBe(1)
+    const next = await h.send('/items')
+    expect([next.body, next.xCache]).toEqual(['v2', 'MISS'])
+  })
+
+  it('stores a response when the purge named other keys', async () => {
+    const gate = deferred()
+    const called = deferred()
+    const h = harness(async () => {
+      called.resolve()
+      await gate.promise
+      return new Response('v1', {
+        headers: { 'cache-control': 'max-age=60', 'surrogate-key': 'k' },
+      })
+    })
+    const inFlight = h.start('/items')
+    await called.promise
+    await h.cache.purge(['other'], false)
+    gate.resolve()
+    await h.read(await inFlight)
+    await h.settle()
+    expect((await h.send('/items')).xCache).toBe('HIT')
   })
 })

@@ -39,6 +39,19 @@ describe('publish formats', () => {
       },
     },
     {
+      name: "code as a string of digits, as @fanoutio/grip's HttpResponseFormat sends it",
+      formats: { 'http-response': { code: '201', body: 'x' } },
+      want: {
+        'http-response': {
+          action: 'send',
+          code: 201,
+          reason: 'Created',
+          headers: [],
+          body: text('x'),
+        },
+      },
+    },
+    {
       name: 'content-bin beats content',
       formats: { 'http-stream': { content: 'no', 'content-bin': 'aGk=' } },
       want: { 'http-stream': { action: 'send', content: text('hi') } },
@@ -94,11 +107,23 @@ describe('publish formats', () => {
       field: at('http-stream', '.action'),
       message: "'http-stream' contains 'action' with wrong type",
     },
-    {
-      name: 'code not a number',
-      formats: { 'http-response': { code: '200', body: '' } },
+    ...['abc', '20x', '', '2e2'].map((code) => ({
+      name: `code ${JSON.stringify(code)}, a string that is not a decimal number`,
+      formats: { 'http-response': { code, body: '' } },
       field: at('http-response', '.code'),
       message: "'http-response' contains 'code' with wrong type",
+    })),
+    {
+      name: 'code neither a number nor a string',
+      formats: { 'http-response': { code: true, body: '' } },
+      field: at('http-response', '.code'),
+      message: "'http-response' contains 'code' with wrong type",
+    },
+    {
+      name: 'code as a string of digits out of range',
+      formats: { 'http-response': { code: '1000', body: '' } },
+      field: at('http-response', '.code'),
+      message: "'http-response' contains 'code' with invalid value",
     },
     {
       name: 'negative code',

@@ -9,14 +9,15 @@ import { isAuthorizedPublisher } from './auth/publish-auth.ts'
 import { PullCache } from './cache/pull-cache.ts'
 import type { GatewayConfig } from './config/types.ts'
 import { GatewayError, problemResponse } from './errors.ts'
+import type { FanoutTier } from './fanout.ts'
 import { prepareGripHeaders } from './grip/origin-request.ts'
-import { Hub } from './hub/hub.ts'
+import { EmbeddedFanout } from './hub/embedded-fanout.ts'
 import type { Platform } from './platform.ts'
 import { OriginTimeoutError, OriginUnreachableError } from './platform.ts'
 import { forwarderFor } from './proxy/forward.ts'
 import { proxyWithGrip, type SendToOrigin } from './proxy/grip-proxy.ts'
 import { matchRoute } from './proxy/routes.ts'
-import { isWebSocketUpgrade, proxyWebSocket } from './proxy/ws-proxy.ts'
+import { isWebSocketUpgrade } from './proxy/ws-proxy.ts'
 import { handlePublish } from './publish/route.ts'
 import { handlePurge } from './purge/route.ts'
 import { statsSnapshot } from './stats.ts'
@@ -28,7 +29,7 @@ export const ADMIN_PREFIX = '/_gripgate/'
 export interface Gateway {
   app: Hono
   cache: PullCache
-  hub: Hub
+  tier: FanoutTier
 }
 
 /** Builds the gateway for a platform and a parsed config. */
@@ -40,7 +41,14 @@ export function createGateway(platform: Platform, config: GatewayConfig): Gatewa
     waitUntil: platform.waitUntil,
     maxObjectBytes: config.cache.maxObjectBytes,
   })
-  const hub = new Hub({ clock: platform.clock, logger: platform.logger, limits: config.limits })
+  const tier =
+    platform.fanout?.(config) ??
+    new EmbeddedFanout({
+      clock: platform.clock,
+      logger: platform.logger,
+      limits: config.limits,
+      websocket: platform.websocket,
+    })
   const app = new Hono()
 
   const publishKeys = config.publish?.keys ?? []
@@ -72,12 +80,14 @@ export function createGateway(platform: Platform, config: GatewayConfig): Gatewa
     const publishPath = config.publish.path.replace(/\/$/, '')
     for (const path of new Set([publishPath, `${publishPath}/`])) {
       const purge = config.publish.purge
-      app.post(path, requirePublishKey, (c) => handlePublish(c.req.raw, hub, cache, purge))
+      app.post(path, requirePublishKey, (c) => handlePublish(c.req.raw, tier, cache, purge))
       app.all(path, postOnly)
     }
     app.post(`${ADMIN_PREFIX}purge`, requirePublishKey, (c) => handlePurge(c.req.raw, cache))
     app.all(`${ADMIN_PREFIX}purge`, postOnly)
-    app.get(`${ADMIN_PREFIX}stats`, requirePublishKey, (c) => c.json(statsSnapshot(hub, cache)))
+    app.get(`${ADMIN_PREFIX}stats`, requirePublishKey, async (c) =>
+      c.json(await statsSnapshot(tier, cache))
+    )
   }
 
   /** Reaches the origin of the request's route, through the cache unless `direct`. */
@@ -96,9 +106,7 @@ export function createGateway(platform: Platform, config: GatewayConfig): Gatewa
   }
 
   app.all('*', (c) =>
-    isWebSocketUpgrade(c.req.raw)
-      ? proxyWebSocket(c, send, hub, platform.websocket)
-      : proxyWithGrip(c.req.raw, send, hub)
+    isWebSocketUpgrade(c.req.raw) ? tier.webSocket(c, send) : proxyWithGrip(c.req.raw, send, tier)
   )
 
   app.onError((error, c) => {
@@ -119,5 +127,5 @@ export function createGateway(platform: Platform, config: GatewayConfig): Gatewa
     return problemResponse(500, { title: 'Internal gateway error', status: 500, code: 'INTERNAL' })
   })
 
-  return { app, cache, hub }
+  return { app, cache, tier }
 }

@@ -6,7 +6,8 @@
  */
 
 import type { CacheStore } from './cache/store.ts'
-import type { OriginConfig } from './config/types.ts'
+import type { GatewayConfig, OriginConfig } from './config/types.ts'
+import type { FanoutTier } from './fanout.ts'
 import type { WebSocketAcceptor } from './ws-socket.ts'
 
 /** Wall-clock time, injectable so tests can move it. */
@@ -50,6 +51,8 @@ export interface Platform {
   waitUntil: WaitUntil
   /** Completes client WebSocket upgrades; absent where the platform cannot hold sockets. */
   websocket?: WebSocketAcceptor
+  /** Builds the fanout tier; absent means the embedded, in-process one. */
+  fanout?: (config: GatewayConfig) => FanoutTier
 }
 
 /** The origin could not be reached (connection refused, DNS, reset before the head). */

@@ -3,9 +3,12 @@
  * @module
  */
 import type { PullCache } from './cache/pull-cache.ts'
-import type { Hub } from './hub/hub.ts'
+import type { FanoutTier } from './fanout.ts'
 
-/** A snapshot of the hub and cache counters. */
-export function statsSnapshot(hub: Hub, cache: PullCache): Record<string, unknown> {
-  return { ...hub.snapshot(), cache: cache.stats.toJSON() }
+/** A snapshot of the fanout tier and cache counters. */
+export async function statsSnapshot(
+  tier: FanoutTier,
+  cache: PullCache
+): Promise<Record<string, unknown>> {
+  return { ...(await tier.stats()), cache: cache.stats.toJSON() }
 }

@@ -87,7 +87,7 @@ export async function startGateway(options: ServeOptions): Promise<RunningGatewa
   let closing: Promise<void> | undefined
   const close = (deadlineMs = 10_000) => {
     closing ??= (async () => {
-      gateway.hub.shutdown()
+      gateway.tier.shutdown()
       const closed = new Promise<void>((resolve) => server.close(() => resolve()))
       // Connections that finish their request while draining become idle: close them as they do.
       server.closeIdleConnections()

@@ -5,12 +5,10 @@
  * @module
  */
 import { GatewayError } from '../errors.ts'
+import type { FanoutTier } from '../fanout.ts'
 import { toResponse } from '../grip/client-response.ts'
 import { isGripResponse, parseInstruct } from '../grip/instruct.ts'
 import type { LastIds, OriginAgain } from '../hub/hold-context.ts'
-import type { Hub } from '../hub/hub.ts'
-import { ResponseSession } from '../hub/response-session.ts'
-import { StreamSession } from '../hub/stream-session.ts'
 import { bufferForReplay, readUpTo } from './replay-body.ts'
 
 /** Sends a request to its route's origin: through the cache, or `direct` around it. */
@@ -28,11 +26,11 @@ const STREAM_BODY_LIMIT = 16 * 1024 * 1024
 export async function proxyWithGrip(
   request: Request,
   send: SendToOrigin,
-  hub: Hub
+  tier: FanoutTier
 ): Promise<Response> {
   const replay = await bufferForReplay(request, GRIP_BODY_LIMIT)
   const response = await send(replay.request, { direct: false })
-  return interpret(request, response, replay.body, send, hub)
+  return interpret(request, response, replay.body, send, tier)
 }
 
 async function interpret(
@@ -40,7 +38,7 @@ async function interpret(
   response: Response,
   replayBody: Uint8Array<ArrayBuffer> | null | undefined,
   send: SendToOrigin,
-  hub: Hub
+  tier: FanoutTier
 ): Promise<Response> {
   if (!isGripResponse(response.status, response.headers)) return response
   if (replayBody === undefined) {
@@ -56,7 +54,7 @@ async function interpret(
   const body = await readUpTo(response, isStream ? STREAM_BODY_LIMIT : GRIP_BODY_LIMIT)
   if (body === undefined) throw badInstruct('instruction body exceeds the limit')
   const parsed = parseInstruct(response.status, response.headers, body, {
-    maxChannels: hub.limits.subscriptionsPerConnection,
+    maxChannels: tier.maxChannels,
   })
   if (!parsed.ok) throw badInstruct(parsed.error)
   const instruct = parsed.value
@@ -69,29 +67,16 @@ async function interpret(
         body: replayBody,
         signal: client.signal,
       })
-      return interpret(client, await send(again, { lastIds, direct: true }), replayBody, send, hub)
+      return interpret(client, await send(again, { lastIds, direct: true }), replayBody, send, tier)
     },
     fetchLink: (url, lastIds) =>
       send(new Request(url, { signal: client.signal }), { lastIds, direct: true }),
   }
 
-  if (instruct.hold === 'none' && !instruct.nextLink)
+  if (instruct.hold === 'none' && !instruct.nextLink) {
     return toResponse(instruct.response, client.method)
-  const transport = instruct.hold === 'response' ? 'response' : 'stream'
-  if (!hub.openConnection(transport)) {
-    throw new GatewayError(
-      'CONNECTION_LIMIT',
-      503,
-      `the gateway holds ${hub.limits.maxConnections} connections already`,
-      {
-        headers: { 'retry-after': '5' },
-      }
-    )
   }
-  if (instruct.hold === 'response') {
-    return new ResponseSession(hub, instruct, origin, client.method, client.signal).start()
-  }
-  return new StreamSession(hub, instruct, origin, new URL(client.url)).start(client.method)
+  return tier.hold(client, instruct, origin)
 }
 
 function badInstruct(detail: string): GatewayError {

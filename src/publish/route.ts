@@ -7,9 +7,9 @@
 import type { PullCache } from '../cache/pull-cache.ts'
 import type { PublishPurgeConfig } from '../config/types.ts'
 import { GatewayError } from '../errors.ts'
+import type { FanoutTier } from '../fanout.ts'
 import { parsePublishBody, publishProblemText } from '../grip/publish-item.ts'
 import { readTextLimited } from '../http/body.ts'
-import type { Hub } from '../hub/hub.ts'
 import { planPurge } from './purge-plan.ts'
 
 /** Pushpin's `push_in_http_max_body_size`. */
@@ -22,7 +22,7 @@ export const MAX_PUBLISH_BODY = 1_000_000
  */
 export async function handlePublish(
   request: Request,
-  hub: Hub,
+  tier: Pick<FanoutTier, 'publish'>,
   cache: PullCache,
   purge: PublishPurgeConfig
 ): Promise<Response> {
@@ -43,7 +43,7 @@ export async function handlePublish(
   }
   const plan = planPurge(parsed.value, purge)
   const purged = (await cache.purge(plan.hard, false)) + (await cache.purge(plan.soft, true))
-  const report = hub.publish(parsed.value)
+  const report = await tier.publish(parsed.value)
   if (wantsJson(request.headers.get('accept'))) {
     return Response.json({
       message: 'Published',

@@ -8,8 +8,8 @@ import type { GripConfig, LimitsConfig, OriginConfig } from '../../src/config/ty
 import { type Instruct, parseInstruct } from '../../src/grip/instruct.ts'
 import { prepareGripHeaders } from '../../src/grip/origin-request.ts'
 import { type PublishItem, parsePublishBody } from '../../src/grip/publish-item.ts'
+import { EmbeddedFanout } from '../../src/hub/embedded-fanout.ts'
 import type { LastIds } from '../../src/hub/hold-context.ts'
-import { Hub } from '../../src/hub/hub.ts'
 import { forwarderFor } from '../../src/proxy/forward.ts'
 import { proxyWithGrip, type SendToOrigin } from '../../src/proxy/grip-proxy.ts'
 import { CaptureLogger } from '../fakes/capture-logger.ts'
@@ -53,8 +53,8 @@ export async function until(done: () => boolean, maxTurns = 10_000): Promise<voi
 export function hubHarness(limits: Partial<LimitsConfig> = {}) {
   const clock = new FakeClock()
   const logger = new CaptureLogger()
-  const hub = new Hub({ clock, logger, limits: { ...LIMITS, ...limits } })
-  return { clock, logger, hub }
+  const tier = new EmbeddedFanout({ clock, logger, limits: { ...LIMITS, ...limits } })
+  return { clock, logger, hub: tier.hub, tier }
 }
 
 /** Items as the publish endpoint parses them; throws on a bad one. */
@@ -137,7 +137,7 @@ export function gripHarness(
   }
   /** Runs a client request through the GRIP proxy. */
   const request = (path: string, init: RequestInit = {}) =>
-    proxyWithGrip(new Request(`http://gw.test${path}`, init), send, base.hub)
+    proxyWithGrip(new Request(`http://gw.test${path}`, init), send, base.tier)
   /** Publishes items given in the publish JSON form. */
   const publish = (...raw: unknown[]) => base.hub.publish(items(...raw))
   /** Current subscription count, from the stats snapshot. */

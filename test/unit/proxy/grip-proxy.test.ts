@@ -36,10 +36,10 @@ describe('proxyWithGrip: plain answers', () => {
     },
     { name: 'a 500', status: 500, headers: { 'X-Debug': 'yes' }, size: 0 },
   ])('passes $name to the client untouched (5)', async ({ status, headers, size }) => {
-    const { hub } = hubHarness()
+    const { hub, tier } = hubHarness()
     const origin = answer(headers, big(size), status)
     const send: SendToOrigin = async () => origin
-    const response = await proxyWithGrip(new Request('http://gw.test/x'), send, hub)
+    const response = await proxyWithGrip(new Request('http://gw.test/x'), send, tier)
     expect(response).toBe(origin)
     expect((await response.arrayBuffer()).byteLength).toBe(size)
     expect(hub.connections).toEqual({ stream: 0, response: 0, websocket: 0 })

@@ -5,7 +5,6 @@
 import { describe, expect, it } from 'vitest'
 import type { PullCache } from '../../../src/cache/pull-cache.ts'
 import type { PublishItem } from '../../../src/grip/publish-item.ts'
-import type { Hub } from '../../../src/hub/hub.ts'
 import { handlePublish } from '../../../src/publish/route.ts'
 
 describe('publish order', () => {
@@ -25,11 +24,11 @@ describe('publish order', () => {
       },
     } as unknown as PullCache
     const hub = {
-      publish: (items: PublishItem[]) => {
+      publish: async (items: PublishItem[]) => {
         events.push(`deliver ${items.map((i) => i.channel).join(',')}`)
         return { items: items.length, released: items.length, held: 0, duplicates: 0 }
       },
-    } as unknown as Hub
+    }
     const request = new Request('http://gw.test/publish/', {
       method: 'POST',
       body: JSON.stringify({

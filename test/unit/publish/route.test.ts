@@ -6,6 +6,7 @@ import { parseConfig } from '../../../src/config/parse.ts'
 import { GatewayError } from '../../../src/errors.ts'
 import { createGateway } from '../../../src/gateway.ts'
 import type { PublishItem } from '../../../src/grip/publish-item.ts'
+import type { EmbeddedFanout } from '../../../src/hub/embedded-fanout.ts'
 import type { Hub } from '../../../src/hub/hub.ts'
 import { handlePublish, MAX_PUBLISH_BODY } from '../../../src/publish/route.ts'
 import { CaptureLogger } from '../../fakes/capture-logger.ts'
@@ -34,7 +35,11 @@ function publishTo(request: Request, hub: Hub): Promise<Response> {
     waitUntil: () => {},
     maxObjectBytes: 64 * 1024,
   })
-  return handlePublish(request, hub, cache, { channels: true, keys: {}, soft: false })
+  return handlePublish(request, { publish: async (items) => hub.publish(items) }, cache, {
+    channels: true,
+    keys: {},
+    soft: false,
+  })
 }
 
 /** A hub with one subscriber on `c` that records what it gets. */
@@ -220,7 +225,7 @@ describe('the publish endpoint as mounted by the gateway', () => {
     )
     if (!parsed.ok) throw new Error(JSON.stringify(parsed.error))
     const config = parsed.value
-    const { app, hub } = createGateway(
+    const { app, tier } = createGateway(
       {
         origin: new MemoryOrigin(() => new Response('origin')),
         store: new MemoryStore({ maxBytes: 1024 * 1024, maxObjectBytes: 64 * 1024 }),
@@ -236,6 +241,7 @@ describe('the publish endpoint as mounted by the gateway', () => {
         headers: authorization ? { authorization } : {},
         body: ONE_ITEM,
       })
+    const hub = (tier as EmbeddedFanout).hub
     return { app, hub, clock, post }
   }
 

@@ -4,6 +4,7 @@
  * @module
  */
 import type CachePolicy from 'http-cache-semantics'
+import { concatBytes } from '../http/bytes.ts'
 import { isNotModified, notModifiedFrom } from '../http/conditional.ts'
 import { fromPairs } from '../http/headers.ts'
 import { applyRange } from '../http/range.ts'
@@ -99,23 +100,13 @@ export function teeToBuffer(
       controller.enqueue(chunk)
     },
     flush() {
-      finish(chunks ? concat(chunks, size) : undefined)
+      finish(chunks ? concatBytes(chunks) : undefined)
     },
     cancel() {
       finish(undefined)
     },
   }
   return new TransformStream(transformer)
-}
-
-function concat(chunks: Uint8Array[], size: number): Uint8Array {
-  const out = new Uint8Array(size)
-  let offset = 0
-  for (const chunk of chunks) {
-    out.set(chunk, offset)
-    offset += chunk.byteLength
-  }
-  return out
 }
 
 /**

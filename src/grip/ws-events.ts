@@ -4,6 +4,7 @@
  * `TYPE SP HEXLEN CRLF CONTENT CRLF` when it has content; the content is raw bytes.
  * @module
  */
+import { concatBytes } from '../http/bytes.ts'
 import { err, ok, type Result } from '../result.ts'
 import { utf8 } from './bytes.ts'
 import { show } from './json-fields.ts'
@@ -53,15 +54,7 @@ export function encodeWsEvents(events: readonly WsEvent[]): Uint8Array {
       parts.push(utf8(`${type} ${content.length.toString(16)}\r\n`), content, CRLF)
     }
   }
-  let size = 0
-  for (const part of parts) size += part.length
-  const out = new Uint8Array(size)
-  let at = 0
-  for (const part of parts) {
-    out.set(part, at)
-    at += part.length
-  }
-  return out
+  return concatBytes(parts)
 }
 
 // The longest valid line is `DISCONNECT` or a type plus a hex length; anything longer than

@@ -4,31 +4,14 @@
  * @module
  */
 import { GatewayError } from '../errors.ts'
+import { readStreamUpTo } from './bytes.ts'
 
 /** Reads the whole body as text; 413 once it passes `maxBytes`. */
 export async function readTextLimited(request: Request, maxBytes: number): Promise<string> {
   const declared = Number(request.headers.get('content-length') ?? Number.NaN)
   if (declared > maxBytes) throw tooLarge(maxBytes)
-  if (!request.body) return ''
-  const reader = request.body.getReader()
-  const chunks: Uint8Array[] = []
-  let size = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    size += value.byteLength
-    if (size > maxBytes) {
-      await reader.cancel()
-      throw tooLarge(maxBytes)
-    }
-    chunks.push(value)
-  }
-  const bytes = new Uint8Array(size)
-  let offset = 0
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset)
-    offset += chunk.byteLength
-  }
+  const bytes = await readStreamUpTo(request.body, maxBytes)
+  if (bytes === undefined) throw tooLarge(maxBytes)
   return new TextDecoder().decode(bytes)
 }
 

@@ -3,6 +3,7 @@
  * send again (retries, GRIP.md §4.3) and an instruction body it must parse.
  * @module
  */
+import { concatBytes, readStreamUpTo } from '../http/bytes.ts'
 
 /**
  * Reads up to `limit` bytes of the client's body so the request can be replayed.
@@ -46,7 +47,7 @@ export async function bufferForReplay(
       return { request: new Request(request.url, init), body: undefined }
     }
   }
-  const body = join(chunks, size)
+  const body = concatBytes(chunks)
   return {
     request: new Request(request.url, {
       method: request.method,
@@ -59,29 +60,6 @@ export async function bufferForReplay(
 }
 
 /** Reads a response body whole, or `undefined` once it passes `limit` bytes. */
-export async function readUpTo(response: Response, limit: number): Promise<Uint8Array | undefined> {
-  if (!response.body) return new Uint8Array(0)
-  const reader = response.body.getReader()
-  const chunks: Uint8Array[] = []
-  let size = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) return join(chunks, size)
-    size += value.byteLength
-    if (size > limit) {
-      await reader.cancel()
-      return undefined
-    }
-    chunks.push(value)
-  }
-}
-
-function join(chunks: Uint8Array[], size: number): Uint8Array<ArrayBuffer> {
-  const out = new Uint8Array(size)
-  let offset = 0
-  for (const chunk of chunks) {
-    out.set(chunk, offset)
-    offset += chunk.byteLength
-  }
-  return out
+export function readUpTo(response: Response, limit: number): Promise<Uint8Array | undefined> {
+  return readStreamUpTo(response.body, limit)
 }

@@ -5,7 +5,7 @@
  */
 import type { RouteCacheConfig } from '../config/types.ts'
 import { CONDITIONAL_FIELDS } from '../http/conditional.ts'
-import { toPairs, toRecord, withoutHopByHop } from '../http/headers.ts'
+import { toRecord, withoutHopByHop } from '../http/headers.ts'
 import type { Clock, Logger, WaitUntil } from '../platform.ts'
 import { edgeView, statusForPolicy } from './edge-view.ts'
 import {
@@ -24,7 +24,7 @@ import {
 } from './respond.ts'
 import type { CacheStats } from './stats.ts'
 import type { CacheStore, StoredResponse } from './store.ts'
-import { gripChannelsOf, surrogateKeysOf } from './surrogate-keys.ts'
+import { buildEntry, isWorthStoring, refreshEntry } from './stored-entry.ts'
 
 /** Sends a request to the route's origin; rejects when the origin is unreachable or slow. */
 export type Forward = (init: {
@@ -55,9 +55,6 @@ interface FillerDeps {
   waitUntil: WaitUntil
   maxObjectBytes: number
 }
-
-/** How long an expired entry is kept for a cheap conditional refresh or a stale answer. */
-const REVALIDATION_GRACE_MS = 24 * 3600 * 1000
 
 /** Fetches from the origin and fills the store. */
 export class Filler {
@@ -151,7 +148,14 @@ export class Filler {
         })
       }
       if (response.status === 304) {
-        const refreshed = this.#refresh(job, preq, response)
+        const refreshed = refreshEntry(
+          job.stale,
+          preq,
+          response,
+          job.cache,
+          this.factory,
+          this.deps.clock.now()
+        )
         if (refreshed) {
           if (this.fence.allows(job.fenceStart, refreshed.surrogateKeys))
             await this.deps.store.put(refreshed)
@@ -174,28 +178,6 @@ export class Filler {
     return this.#storeAndAnswer(job, preq, response)
   }
 
-  /** Applies a 304's fields to the stored entry (RFC 9111 §3.2); `undefined` if it does not match. */
-  #refresh(
-    job: FillRequest,
-    preq: PolicyRequest,
-    notModified: Response
-  ): StoredResponse | undefined {
-    const stale = job.stale!
-    const merged = new Headers()
-    for (const [name, value] of stale.headers) merged.append(name, value)
-    withoutHopByHop(notModified.headers).forEach((value, name) => {
-      if (name !== 'content-length') merged.set(name, value)
-    })
-    const view = edgeView(toRecord(merged), job.cache)
-    const old = this.factory.restore(stale)
-    const { policy, matches } = old.revalidatedPolicy(preq, {
-      status: 304,
-      headers: view.policyHeaders,
-    })
-    if (!matches) return undefined
-    return this.#entry(job, stale.status, merged, stale.body, policy, view)
-  }
-
   #storeAndAnswer(
     job: FillRequest & { fenceStart: number },
     preq: PolicyRequest,
@@ -210,14 +192,8 @@ export class Filler {
       headers: view.policyHeaders,
     })
     const length = Number(headers.get('content-length') ?? Number.NaN)
-    // A response fresh for no time and without a validator can never answer again: skip it.
-    const useful =
-      policy.timeToLive() > 0 ||
-      view.staleIfError > 0 ||
-      headers.has('etag') ||
-      headers.has('last-modified')
     const storable =
-      useful &&
+      isWorthStoring(policy, view, headers) &&
       policy.storable() &&
       variantKeyFor(job.primaryKey, record.vary, preq) !== null &&
       !(length > this.deps.maxObjectBytes)
@@ -261,7 +237,16 @@ export class Filler {
     policy: ReturnType<PolicyFactory['create']>,
     view: ReturnType<typeof edgeView>
   ): void {
-    const entry = this.#entry(job, status, headers, body, policy, view)
+    const entry = buildEntry({
+      primaryKey: job.primaryKey,
+      preq: job.preq,
+      status,
+      headers,
+      body,
+      policy,
+      view,
+      now: this.deps.clock.now(),
+    })
     if (!this.fence.allows(job.fenceStart, entry.surrogateKeys)) {
       // Fetched before a purge of one of its keys: it answered its request, but is not kept.
       this.stats.fenced += 1
@@ -275,38 +260,6 @@ export class Filler {
         this.deps.logger.warn('cache store failed', { error: String(error) })
       )
       .finally(job.release)
-  }
-
-  #entry(
-    job: FillRequest,
-    status: number,
-    headers: Headers,
-    body: Uint8Array,
-    policy: ReturnType<PolicyFactory['create']>,
-    view: ReturnType<typeof edgeView>
-  ): StoredResponse {
-    const hasValidator = headers.has('etag') || headers.has('last-modified')
-    // Expired entries stay a while (LRU-bounded) when they can still help: revalidated cheaply
-    // with their validator, or served stale while the origin is down.
-    const graceful = hasValidator || view.staleWhenDisconnected
-    const keep = Math.max(view.staleIfError * 1000, graceful ? REVALIDATION_GRACE_MS : 0)
-    const record = policy.toObject()
-    return {
-      primaryKey: job.primaryKey,
-      variantKey: variantKeyFor(job.primaryKey, record.resh.vary, job.preq) ?? job.primaryKey,
-      status,
-      headers: toPairs(headers),
-      body,
-      policy: record,
-      mustRevalidate: view.mustRevalidate,
-      staleIfError: view.staleIfError,
-      staleWhenDisconnected: view.staleWhenDisconnected,
-      // A cached GRIP instruction is also tagged with its channels, so a publish on a channel
-      // purges the holds whose prev-ids it makes stale (publish-and-purge contract).
-      surrogateKeys: surrogateKeysOf(headers, [...view.routeKeys, ...gripChannelsOf(headers)]),
-      softPurged: false,
-      usefulUntil: this.deps.clock.now() + policy.timeToLive() + keep,
-    }
   }
 }
 

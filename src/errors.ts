@@ -18,6 +18,11 @@ export type ErrorCode =
   | 'GRIP_BAD_INSTRUCT'
   | 'GRIP_REQUEST_TOO_LARGE'
   | 'CONNECTION_LIMIT'
+  | 'GRIP_SIG_INVALID'
+  | 'GRIP_NOT_HANDED_OFF'
+  | 'PUBLISH_FAILED'
+  | 'PURGE_FAILED'
+  | 'CONFIG_INVALID'
   | 'INTERNAL'
 
 const TITLES: Record<ErrorCode, string> = {
@@ -32,6 +37,11 @@ const TITLES: Record<ErrorCode, string> = {
   GRIP_BAD_INSTRUCT: 'The origin sent an invalid GRIP instruction',
   GRIP_REQUEST_TOO_LARGE: 'Request too large to accept GRIP instruct',
   CONNECTION_LIMIT: 'Too many held connections',
+  GRIP_SIG_INVALID: 'The Grip-Sig of this request did not verify',
+  GRIP_NOT_HANDED_OFF: 'The origin sent GRIP instructions for a request that was not handed off',
+  PUBLISH_FAILED: 'The publish was not completed',
+  PURGE_FAILED: 'Some keys could not be purged',
+  CONFIG_INVALID: 'The gateway configuration is invalid',
   INTERNAL: 'Internal gateway error',
 }
 

@@ -165,7 +165,7 @@ export class PullCache {
       pending,
       new Promise<void>((resolve) => (timer = setTimeout(resolve, limit))),
     ])
-    clearTimeout(timer)
+    if (timer !== undefined) clearTimeout(timer)
   }
 }
 

@@ -76,6 +76,12 @@ const routeSchema = z
     host: hostName().optional().describe('Match only requests for this host.'),
     origin: text().describe('Name of the origin (a key of "origins") that serves this route.'),
     cache: routeCacheSchema,
+    realtime: z
+      .boolean()
+      .optional()
+      .describe(
+        'Hand every request on this route to the fanout tier (Fastly Fanout), not only WebSocket upgrades and Accept: text/event-stream.'
+      ),
   })
   .describe('One entry of the ordered route table; the first match wins.')
 

@@ -32,6 +32,11 @@ export interface RouteConfig {
   host?: string
   origin: string
   cache: RouteCacheConfig
+  /**
+   * Where the platform hands realtime requests to an external fanout tier (Fastly Fanout),
+   * hand off every request on this route, not only WebSocket upgrades and SSE requests.
+   */
+  realtime?: boolean
 }
 
 export interface GripConfig {

@@ -162,7 +162,7 @@ export function applyInstructJson(
   if (status !== 200) return fail(where, `expected status 200, got ${status}`)
   let doc: unknown
   try {
-    doc = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body))
+    doc = JSON.parse(new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(body))
   } catch {
     return fail(where, 'body is not valid JSON')
   }

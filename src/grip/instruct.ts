@@ -4,9 +4,12 @@
  * @module
  */
 import type { Result } from '../result.ts'
+import { DEFAULT_MAX_CHANNELS, isInstructType } from './grip-response.ts'
 import { parseInstructHeaders } from './instruct-headers.ts'
 import { applyInstructJson } from './instruct-json.ts'
 import type { Instruct, ParseInstructOptions } from './types.ts'
+
+export { DEFAULT_MAX_CHANNELS, GRIP_INSTRUCT_TYPE, isGripResponse } from './grip-response.ts'
 
 export type {
   GoneLink,
@@ -19,35 +22,6 @@ export type {
   ParseInstructOptions,
   StatusLine,
 } from './types.ts'
-
-/** The media type of the JSON instruction form (GRIP.md §3.4). */
-export const GRIP_INSTRUCT_TYPE = 'application/grip-instruct'
-
-/** Pushpin's `connection_subscription_max` default (GRIP.md §3.2 `Grip-Channel`). */
-export const DEFAULT_MAX_CHANNELS = 20
-
-/** Whether the media type of `Content-Type`, parameters removed, is `application/grip-instruct`. */
-function isInstructType(headers: Headers): boolean {
-  const contentType = headers.get('content-type')
-  if (contentType === null) return false
-  const semi = contentType.indexOf(';')
-  const mediaType = (semi === -1 ? contentType : contentType.slice(0, semi)).trim()
-  // Media types are case-insensitive (RFC 9110 §8.3.1); Pushpin compares exactly.
-  return mediaType.toLowerCase() === GRIP_INSTRUCT_TYPE
-}
-
-/**
- * Whether an origin response is a GRIP instruction (GRIP.md §2.2): any header named
- * `Grip-*`, or the `application/grip-instruct` media type. Anything else goes to the
- * client unchanged. `_status` plays no part, as in Pushpin; parseInstruct checks it.
- */
-export function isGripResponse(_status: number, headers: Headers): boolean {
-  let grip = false
-  headers.forEach((_value, name) => {
-    if (name.startsWith('grip-')) grip = true
-  })
-  return grip || isInstructType(headers)
-}
 
 /**
  * Parses an origin response that `isGripResponse` accepted. Errors name the header or

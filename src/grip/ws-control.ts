@@ -66,7 +66,7 @@ export function parseGripExtension(secWebSocketExtensions: string | null): {
   return { enabled: false, prefix: '' }
 }
 
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true })
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false })
 const CONTROL_PREFIX = utf8('c:')
 
 const startsWith = (bytes: Uint8Array, prefix: Uint8Array): boolean =>

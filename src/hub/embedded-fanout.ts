@@ -14,7 +14,7 @@ import type { SendToOrigin } from '../proxy/grip-proxy.ts'
 import { proxyWebSocket } from '../proxy/ws-proxy.ts'
 import type { WebSocketAcceptor } from '../ws-socket.ts'
 import type { OriginAgain } from './hold-context.ts'
-import { Hub, type PublishReport } from './hub.ts'
+import { type ChannelListener, Hub, type PublishReport } from './hub.ts'
 import { ResponseSession } from './response-session.ts'
 import { StreamSession } from './stream-session.ts'
 
@@ -23,6 +23,8 @@ export interface EmbeddedFanoutDeps {
   logger: Logger
   limits: LimitsConfig
   websocket?: WebSocketAcceptor
+  /** Told when the hub opens or closes a channel (see `ChannelListener`). */
+  channels?: ChannelListener
 }
 
 /** A `FanoutTier` over an in-process hub. */

@@ -31,10 +31,22 @@ export interface Shutdownable {
   shutdown(): void
 }
 
+/**
+ * Hears when this hub starts and stops needing a channel: its first subscriber arrives, its
+ * last one leaves. A hub that is one of many (a Durable Object holder) tells the channel's
+ * owner from here, so publishes reach it only while it has someone to deliver to.
+ */
+export interface ChannelListener {
+  opened(channel: string): void
+  closed(channel: string): void
+}
+
 export interface HubDeps {
   clock: Clock
   logger: Logger
   limits: LimitsConfig
+  /** Optional: told when a channel gains its first or loses its last subscriber. */
+  channels?: ChannelListener
 }
 
 /** Channel registry and delivery. */
@@ -48,12 +60,14 @@ export class Hub {
   /** Every held session, so a shutdown can end them cleanly. */
   readonly #sessions = new Set<Shutdownable>()
   readonly #sequencer: Sequencer<PublishItem>
+  readonly #listener: ChannelListener | undefined
   #subscriptions = 0
 
   constructor(deps: HubDeps) {
     this.limits = deps.limits
     this.clock = deps.clock
     this.logger = deps.logger
+    this.#listener = deps.channels
     this.#sequencer = new Sequencer<PublishItem>({
       clock: deps.clock,
       release: (item) => this.#deliver(item),
@@ -67,6 +81,14 @@ export class Hub {
     if (open >= this.limits.maxConnections) return false
     this.connections[transport] += 1
     return true
+  }
+
+  /**
+   * Counts a connection that already exists, whatever the limit: a session rebuilt after
+   * its host slept (a hibernated Durable Object) was admitted when it opened.
+   */
+  restoreConnection(transport: Transport): void {
+    this.connections[transport] += 1
   }
 
   /** Unregisters a held connection. */
@@ -94,6 +116,7 @@ export class Hub {
 
   subscribe(channel: string, subscriber: Subscriber): void {
     let set = this.#channels.get(channel)
+    const opened = !set
     if (!set) {
       set = new Set()
       this.#channels.set(channel, set)
@@ -102,13 +125,21 @@ export class Hub {
       set.add(subscriber)
       this.#subscriptions += 1
     }
+    if (opened) this.#listener?.opened(channel)
   }
 
   unsubscribe(channel: string, subscriber: Subscriber): void {
     const set = this.#channels.get(channel)
     if (!set?.delete(subscriber)) return
     this.#subscriptions -= 1
-    if (set.size === 0) this.#channels.delete(channel)
+    if (set.size > 0) return
+    this.#channels.delete(channel)
+    this.#listener?.closed(channel)
+  }
+
+  /** Whether anyone here subscribes to `channel`. */
+  hasChannel(channel: string): boolean {
+    return this.#channels.has(channel)
   }
 
   /** Publishes a batch in order; items are delivered as the sequencer releases them. */
@@ -128,6 +159,11 @@ export class Hub {
   /** The id of the last item released on `channel`, if known (GRIP.md §9.2). */
   lastId(channel: string): string | undefined {
     return this.#sequencer.lastId(channel)
+  }
+
+  /** Takes `id` as the channel's last id unless one is known here (see `Sequencer`). */
+  seedLastId(channel: string, id: string): void {
+    this.#sequencer.seedLastId(channel, id)
   }
 
   /** Forgets a channel's last id, as Pushpin does when a subscriber recovers a gap. */

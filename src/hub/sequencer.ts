@@ -62,6 +62,14 @@ export class Sequencer<T extends Sequenced> {
     return this.#lastId.get(channel)
   }
 
+  /**
+   * Takes `id` as the channel's last id when none is known here: an instance that joins a
+   * channel late (a Durable Object holder) learns it from whoever saw the earlier publishes.
+   */
+  seedLastId(channel: string, id: string): void {
+    if (!this.#lastId.has(channel)) this.#lastId.set(channel, id)
+  }
+
   /** Forgets the channel's last id (a subscriber detected a gap and is recovering). */
   forgetLastId(channel: string): void {
     this.#lastId.delete(channel)

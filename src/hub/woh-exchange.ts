@@ -56,6 +56,11 @@ export class WohExchange {
     return this.#send(body, metaRequestHeaders(this.#meta))
   }
 
+  /** The connection meta the origin stored so far (sent back as `Meta-*`). */
+  get meta(): WsMeta {
+    return this.#meta
+  }
+
   updateMeta(updates: readonly MetaUpdate[]): void {
     if (updates.length > 0) this.#meta = applyMetaUpdates(this.#meta, updates)
   }

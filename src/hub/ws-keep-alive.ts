@@ -20,16 +20,33 @@ export interface KeepAliveSettings {
   mode: 'idle' | 'interval'
 }
 
+/** A keep-alive's state as plain data, to rebuild it after its host slept. */
+export interface KeepAliveSnapshot {
+  settings: KeepAliveSettings
+  /** When traffic last went to the client (ms since the epoch). */
+  lastActivity: number
+  /** When the timer next fires (ms since the epoch). */
+  dueAt: number
+}
+
 export class WsKeepAlive {
   readonly #clock: Clock
   readonly #send: (message: KeepAliveMessage) => void
+  readonly #onArm: () => void
   #settings: KeepAliveSettings | undefined
   #lastActivity: number
+  #dueAt = 0
   #cancel: () => void = () => {}
 
-  constructor(clock: Clock, send: (message: KeepAliveMessage) => void) {
+  /** `onArm` hears every new due time (for hosts that save `snapshot()`). */
+  constructor(
+    clock: Clock,
+    send: (message: KeepAliveMessage) => void,
+    onArm: () => void = () => {}
+  ) {
     this.#clock = clock
     this.#send = send
+    this.#onArm = onArm
     this.#lastActivity = clock.now()
   }
 
@@ -46,6 +63,21 @@ export class WsKeepAlive {
     this.#lastActivity = this.#clock.now()
   }
 
+  /** The running keep-alive as data; `undefined` when keep-alives are off. */
+  snapshot(): KeepAliveSnapshot | undefined {
+    const settings = this.#settings
+    if (!settings?.content) return undefined
+    return { settings, lastActivity: this.#lastActivity, dueAt: this.#dueAt }
+  }
+
+  /** Resumes a keep-alive from `snapshot`; a due time already past fires at once. */
+  restore(snapshot: KeepAliveSnapshot): void {
+    this.stop()
+    this.#settings = snapshot.settings
+    this.#lastActivity = snapshot.lastActivity
+    this.#arm(Math.max(0, snapshot.dueAt - this.#clock.now()))
+  }
+
   stop(): void {
     this.#cancel()
     this.#cancel = () => {}
@@ -53,6 +85,7 @@ export class WsKeepAlive {
   }
 
   #arm(delayMs: number): void {
+    this.#dueAt = this.#clock.now() + delayMs
     this.#cancel = this.#clock.schedule(delayMs, () => {
       const settings = this.#settings
       if (!settings?.content) return
@@ -63,5 +96,6 @@ export class WsKeepAlive {
       this.touch()
       this.#arm(periodMs)
     })
+    this.#onArm()
   }
 }

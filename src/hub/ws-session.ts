@@ -23,7 +23,27 @@ import type { OriginReply, WohExchange } from './woh-exchange.ts'
 /** An origin answer that accepted the exchange. */
 type AcceptedReply = Extract<OriginReply, { ok: true }>
 
-import { WsKeepAlive } from './ws-keep-alive.ts'
+import { type KeepAliveSnapshot, WsKeepAlive } from './ws-keep-alive.ts'
+
+/**
+ * What a session needs to carry on after its host slept and lost its memory (a hibernated
+ * Durable Object): taken between origin requests, when nothing is queued or in flight.
+ */
+export interface WsSessionSnapshot {
+  channels: string[]
+  detached: boolean
+  originClosed: boolean
+  /** GRIP processing of origin messages and its message prefix (WohExchange.grip). */
+  grip: { enabled: boolean; prefix: string }
+  /** Connection meta set by the origin, sent back as `Meta-*`. */
+  meta: Record<string, string>
+  /** The origin's `Keep-Alive-Interval`, when it asked for polls. */
+  keepAliveIntervalSec?: number
+  /** When the next keep-alive poll to the origin is due (ms since the epoch). */
+  pollAt?: number
+  /** The client keep-alive set by a `keep-alive` control message. */
+  keepAlive?: KeepAliveSnapshot
+}
 
 /** Close code for a failure on the gateway's side (RFC 6455 §7.4.1). */
 const INTERNAL_ERROR = 1011
@@ -65,14 +85,74 @@ export class WsSession implements Subscriber, WsHandler {
   #originClosed = false
   #finished = false
   #cancelPoll: () => void = () => {}
+  #pollAt: number | undefined
+  #onChange: () => void = () => {}
 
   constructor(hub: Hub, exchange: WohExchange, openReply: AcceptedReply) {
     this.#hub = hub
     this.#exchange = exchange
-    this.#keepAlive = new WsKeepAlive(hub.clock, (message) =>
-      this.#sendToClient(message.type, message.content)
+    this.#keepAlive = new WsKeepAlive(
+      hub.clock,
+      (message) => this.#sendToClient(message.type, message.content),
+      () => this.#onChange()
     )
     this.#pendingReply = openReply
+  }
+
+  /**
+   * Rebuilds a session from `snapshot` around a socket that stayed open while its host
+   * slept: channels, flags, meta and timers as they were, without a new OPEN.
+   */
+  static restore(
+    hub: Hub,
+    exchange: WohExchange,
+    socket: WsSocket,
+    snapshot: WsSessionSnapshot
+  ): WsSession {
+    exchange.grip = { ...snapshot.grip }
+    exchange.keepAliveIntervalSec = snapshot.keepAliveIntervalSec
+    exchange.updateMeta(Object.entries(snapshot.meta).map(([name, value]) => ({ name, value })))
+    const session = new WsSession(hub, exchange, {
+      ok: true,
+      actions: [],
+      setMeta: [],
+      keepAliveIntervalSec: undefined,
+    })
+    session.#pendingReply = undefined
+    session.#socket = socket
+    session.#detached = snapshot.detached
+    session.#originClosed = snapshot.originClosed
+    hub.restoreConnection('websocket')
+    hub.track(session)
+    for (const channel of snapshot.channels) {
+      session.#channels.add(channel)
+      hub.subscribe(channel, session)
+    }
+    if (snapshot.keepAlive) session.#keepAlive.restore(snapshot.keepAlive)
+    session.#schedulePoll(snapshot.pollAt)
+    return session
+  }
+
+  /** The session's state as plain data (see `WsSessionSnapshot`). */
+  snapshot(): WsSessionSnapshot {
+    const snapshot: WsSessionSnapshot = {
+      channels: [...this.#channels],
+      detached: this.#detached,
+      originClosed: this.#originClosed,
+      grip: { ...this.#exchange.grip },
+      meta: { ...this.#exchange.meta },
+    }
+    const interval = this.#exchange.keepAliveIntervalSec
+    if (interval !== undefined) snapshot.keepAliveIntervalSec = interval
+    if (this.#pollAt !== undefined) snapshot.pollAt = this.#pollAt
+    const keepAlive = this.#keepAlive.snapshot()
+    if (keepAlive) snapshot.keepAlive = keepAlive
+    return snapshot
+  }
+
+  /** Calls `listener` whenever `snapshot()` may have changed (one listener; the last wins). */
+  observe(listener: () => void): void {
+    this.#onChange = listener
   }
 
   onOpen(socket: WsSocket): void {
@@ -209,6 +289,7 @@ export class WsSession implements Subscriber, WsHandler {
           break
       }
     }
+    this.#onChange()
   }
 
   #control(control: WsControl): void {
@@ -240,11 +321,17 @@ export class WsSession implements Subscriber, WsHandler {
   }
 
   /** WOH keep-alive polls: an empty request when the origin asked for them and none went out. */
-  #schedulePoll(): void {
+  #schedulePoll(at?: number): void {
     this.#cancelPoll()
+    this.#pollAt = undefined
     const seconds = this.#exchange.keepAliveIntervalSec
     if (seconds === undefined || this.#finished) return
-    this.#cancelPoll = this.#hub.clock.schedule(seconds * 1000, () => this.#pump(true))
+    const now = this.#hub.clock.now()
+    this.#pollAt = at ?? now + seconds * 1000
+    this.#cancelPoll = this.#hub.clock.schedule(Math.max(0, this.#pollAt - now), () =>
+      this.#pump(true)
+    )
+    this.#onChange()
   }
 
   #fail(reason: string): void {

@@ -1,39 +1,15 @@
 /**
- * Requests to an origin: the URL on the origin's base, hop-by-hop fields dropped
- * (RFC 9110 §7.6.1), `Via` added (§7.6.3), and the client's Host kept unless the
- * origin config names one, as CDNs do by default.
+ * Binds a client request to its origin for the pull cache. The URL and header rules live in
+ * `origin-target.ts`, re-exported here for existing callers.
  * @module
  */
 
 import type { Forward } from '../cache/fill.ts'
 import type { OriginConfig } from '../config/types.ts'
-import { withoutHopByHop } from '../http/headers.ts'
 import type { Origin } from '../platform.ts'
+import { originHeaders, originUrl } from './origin-target.ts'
 
-/** The pseudonym this gateway uses in `Via`. */
-export const VIA = '1.1 gripgate'
-
-/** The URL on `origin` that serves the client's `url`. */
-export function originUrl(origin: OriginConfig, url: URL): URL {
-  const target = new URL(origin.url)
-  const prefix = target.pathname.endsWith('/') ? target.pathname.slice(0, -1) : target.pathname
-  // Set the path, never resolve it against the base: a client path such as
-  // `//evil.example/x` would resolve as a protocol-relative URL to another host.
-  target.pathname = `${prefix}${url.pathname}`
-  target.search = url.search
-  return target
-}
-
-/** Headers sent to the origin for a client request. */
-export function originHeaders(headers: Headers, clientUrl: URL, origin: OriginConfig): Headers {
-  const out = withoutHopByHop(headers)
-  out.set('host', origin.hostHeader ?? clientUrl.host)
-  out.set('x-forwarded-host', clientUrl.host)
-  out.set('x-forwarded-proto', clientUrl.protocol.replace(':', ''))
-  const via = out.get('via')
-  out.set('via', via ? `${via}, ${VIA}` : VIA)
-  return out
-}
+export { originHeaders, originUrl, VIA } from './origin-target.ts'
 
 /** Binds a client request to its origin, giving the cache a way to reach it. */
 export function forwarderFor(

@@ -23,6 +23,7 @@ const good: [string, unknown][] = [
   ['IPv6 origin', withOrigin({ url: 'http://[::1]:9000' })],
   ['exact path', withRoute({ path: '/health', host: 'example.com:8080' })],
   ['cache false', withRoute({ cache: false })],
+  ['realtime route', withRoute({ realtime: true })],
   ['cache override', withRoute({ cache: { ttl: 0, staleWhileRevalidate: 0, keys: [] } })],
   [
     'env secrets',
@@ -55,6 +56,7 @@ const bad: [string, unknown][] = [
   ['host empty', withRoute({ host: '' })],
   ['origin missing', { ...base, routes: [{ path: '/' }] }],
   ['cache true', withRoute({ cache: true })],
+  ['realtime a string', withRoute({ realtime: 'yes' })],
   ['cache "none"', withRoute({ cache: 'none' })],
   ['ttl negative', withRoute({ cache: { ttl: -1 } })],
   ['ttl missing', withRoute({ cache: { keys: ['a'] } })],

@@ -110,7 +110,7 @@ describe('parseConfig defaults', () => {
         'static assets': { url: 'https://assets.example.com/v1', timeoutMs: 30_000 },
       },
       routes: [
-        { path: '/api/stream', origin: 'app', cache: false },
+        { path: '/api/stream', origin: 'app', cache: false, realtime: true },
         {
           path: '/api/*',
           host: 'example.com',

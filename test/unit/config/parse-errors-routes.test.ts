@@ -96,13 +96,23 @@ const routeCases: Case[] = [
   },
   {
     name: 'unknown route field',
-    raw: withRoute({ realtime: true }),
+    raw: withRoute({ priority: 1 }),
     want: [
       [
-        '$.routes[0].realtime',
-        'unknown field "realtime"; expected one of: path, host, origin, cache',
+        '$.routes[0].priority',
+        'unknown field "priority"; expected one of: path, host, origin, cache, realtime',
       ],
     ],
+  },
+  {
+    name: 'misspelt realtime',
+    raw: withRoute({ realtme: true }),
+    want: [['$.routes[0].realtme', 'unknown field "realtme"; did you mean "realtime"?']],
+  },
+  {
+    name: 'realtime a string',
+    raw: withRoute({ realtime: 'yes' }),
+    want: [['$.routes[0].realtime', 'expected a boolean, got string "yes"']],
   },
 ]
 

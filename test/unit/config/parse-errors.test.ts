@@ -164,7 +164,10 @@ describe('parseConfig problems', () => {
       ['$.routes[0].path', 'must start with "/", got string "x"'],
       ['$.routes[0].origin', 'unknown origin "nope"; defined origins: app'],
       ['$.routes[0].cache.ttl', 'must be at least 0, got -1'],
-      ['$.routes[1].extra', 'unknown field "extra"; expected one of: path, host, origin, cache'],
+      [
+        '$.routes[1].extra',
+        'unknown field "extra"; expected one of: path, host, origin, cache, realtime',
+      ],
       ['$.origins.app.timeoutMs', 'expected a number, got string "soon"'],
       ['$.origins.app.url', `${URL_HINT} "ftp://a"`],
       ['$.cache.maxBytes', 'must be greater than 0, got -1'],

@@ -1,12 +1,16 @@
 import { describe, expect, it } from 'vitest'
 import type { PublishItem } from '../../../src/grip/publish-item.ts'
+import { Hub } from '../../../src/hub/hub.ts'
 import type { Subscriber, Transport } from '../../../src/hub/subscriber.ts'
+import { CaptureLogger } from '../../fakes/capture-logger.ts'
+import { FakeClock } from '../../fakes/fake-clock.ts'
 import {
   answer,
   collect,
   gripHarness,
   hubHarness,
   items,
+  LIMITS,
   settle,
   track,
 } from '../../helpers/grip-harness.ts'
@@ -118,6 +122,91 @@ describe('Hub subscriptions', () => {
       else hub.unsubscribe(channel, subscribers[who]!)
     }
     expect(hub.snapshot()).toMatchObject({ channels, subscriptions })
+  })
+})
+
+describe('Hub channel listener', () => {
+  function listening() {
+    const clock = new FakeClock()
+    const events: string[] = []
+    const hub = new Hub({
+      clock,
+      logger: new CaptureLogger(),
+      limits: LIMITS,
+      channels: {
+        opened: (channel) => events.push(`+${channel}`),
+        closed: (channel) => events.push(`-${channel}`),
+      },
+    })
+    return { hub, events }
+  }
+
+  it('hears a channel open with its first subscriber and close with its last', () => {
+    const { hub, events } = listening()
+    const [one, two] = [new RecordingSubscriber(), new RecordingSubscriber()]
+    hub.subscribe('a', one)
+    hub.subscribe('a', two)
+    hub.subscribe('a', one)
+    hub.unsubscribe('a', one)
+    expect(events).toEqual(['+a'])
+    expect(hub.hasChannel('a')).toBe(true)
+    hub.unsubscribe('a', two)
+    expect(events).toEqual(['+a', '-a'])
+    expect(hub.hasChannel('a')).toBe(false)
+  })
+
+  it('is not told about unsubscribing what was never subscribed', () => {
+    const { hub, events } = listening()
+    hub.unsubscribe('a', new RecordingSubscriber())
+    expect(events).toEqual([])
+  })
+
+  it('sees a channel subscribed while it opens (a listener may publish right away)', () => {
+    const clock = new FakeClock()
+    const subscriber = new RecordingSubscriber()
+    const hub: Hub = new Hub({
+      clock,
+      logger: new CaptureLogger(),
+      limits: LIMITS,
+      channels: {
+        opened: (channel) => hub.publish(items(stream(channel, 'first'))),
+        closed: () => {},
+      },
+    })
+    hub.subscribe('a', subscriber)
+    expect(subscriber.texts).toEqual(['first'])
+  })
+
+  it('works without a listener, as on Node', () => {
+    const { hub } = hubHarness()
+    hub.subscribe('a', new RecordingSubscriber())
+    expect(hub.hasChannel('a')).toBe(true)
+  })
+})
+
+describe('Hub for a host that joins channels late', () => {
+  it('takes a seeded last id only when it knows none, and holds items that do not follow it', () => {
+    const { hub } = hubHarness()
+    const subscriber = new RecordingSubscriber()
+    hub.subscribe('a', subscriber)
+    hub.seedLastId('a', '7')
+    expect(hub.lastId('a')).toBe('7')
+    hub.publish(items(stream('a', 'eight', { id: '8', 'prev-id': '7' })))
+    hub.seedLastId('a', '3')
+    expect(hub.lastId('a')).toBe('8')
+    const report = hub.publish(items(stream('a', 'ten', { id: '10', 'prev-id': '9' })))
+    expect(report.held).toBe(1)
+    expect(subscriber.texts).toEqual(['eight'])
+  })
+
+  it('counts a restored connection even over the limit (it was admitted when it opened)', () => {
+    const { hub } = hubHarness({ maxConnections: 1 })
+    expect(hub.openConnection('websocket')).toBe(true)
+    hub.restoreConnection('websocket')
+    expect(hub.connections.websocket).toBe(2)
+    hub.closeConnection('websocket')
+    hub.closeConnection('websocket')
+    expect(hub.openConnection('websocket')).toBe(true)
   })
 })
 

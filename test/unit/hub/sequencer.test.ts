@@ -85,4 +85,14 @@ describe('Sequencer (GRIP.md §9.2)', () => {
     expect(s.push('a', '3', '2')).toBe('held')
     expect(s.push('b', '4', '2')).toBe('dropped')
   })
+
+  it('takes a seeded last id only when none is known (a late joiner learns it)', () => {
+    const s = setup()
+    s.sequencer.seedLastId('c', '5')
+    expect(s.push('m7', '7', '6')).toBe('held')
+    expect(s.push('m6', '6', '5')).toBe('released')
+    expect(s.released).toEqual(['m6', 'm7'])
+    s.sequencer.seedLastId('c', '1')
+    expect(s.sequencer.lastId('c')).toBe('7')
+  })
 })

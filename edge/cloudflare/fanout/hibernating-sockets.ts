@@ -1,0 +1,188 @@
+/**
+ * A holder's client WebSockets on the Hibernation API: accepted with
+ * `ctx.acceptWebSocket` (never `server.accept()`, which would pin the object in memory), so
+ * an idle socket costs nothing. Each socket carries its session's state as its attachment
+ * (`serializeAttachment`, at most 16 KiB in workerd 2026-04-26); after a hibernation the
+ * sessions are rebuilt from the attachments before any event is handled.
+ * @module
+ */
+import { Hono } from 'hono'
+import { utf8 } from '../../../src/grip/bytes.ts'
+import type { Hub } from '../../../src/hub/hub.ts'
+import { WohExchange } from '../../../src/hub/woh-exchange.ts'
+import { WsSession, type WsSessionSnapshot } from '../../../src/hub/ws-session.ts'
+import type { Logger } from '../../../src/platform.ts'
+import type { SendToOrigin } from '../../../src/proxy/grip-proxy.ts'
+import { proxyWebSocket } from '../../../src/proxy/ws-proxy.ts'
+import type { WebSocketAcceptor } from '../../../src/ws-socket.ts'
+import { errorResponse } from './error-response.ts'
+import { workerdSocket } from './workerd-socket.ts'
+
+/** The part of `DurableObjectState` that holds hibernatable sockets. */
+export type SocketHost = Pick<DurableObjectState, 'acceptWebSocket' | 'getWebSockets' | 'getTags'>
+
+/** Where a socket's WebSocket-over-HTTP requests go: fixed for the connection. */
+interface WohTarget {
+  /** The WOH `Connection-Id`, also the socket's hibernation tag. */
+  id: string
+  url: string
+  /** Every WOH request's fields before `Meta-*` and `Content-Length` (ws-proxy.ts). */
+  headers: [string, string][]
+}
+
+/** What a socket's attachment holds (version 1). */
+interface SocketAttachment extends WohTarget {
+  v: 1
+  session: WsSessionSnapshot
+}
+
+interface Held {
+  ws: WebSocket
+  target: WohTarget
+  session: WsSession
+}
+
+/** The sockets of one holder. */
+export class HibernatingSockets {
+  readonly #host: SocketHost
+  readonly #hub: Hub
+  readonly #send: SendToOrigin
+  readonly #logger: Logger
+  readonly #held = new Map<string, Held>()
+  readonly #dirty = new Set<string>()
+  readonly #app = new Hono()
+
+  /** `beforeRestore` hears each channel a rebuilt session was subscribed to. */
+  constructor(
+    host: SocketHost,
+    hub: Hub,
+    send: SendToOrigin,
+    logger: Logger,
+    beforeRestore: (channel: string) => void
+  ) {
+    this.#host = host
+    this.#hub = hub
+    this.#send = send
+    this.#logger = logger
+    this.#app.all('*', (c) => {
+      const target: { value?: WohTarget } = {}
+      return proxyWebSocket(c, this.#capture(target), hub, this.#acceptor(target))
+    })
+    this.#app.onError((error) => errorResponse(error, logger))
+    for (const ws of host.getWebSockets()) this.#restore(ws, beforeRestore)
+  }
+
+  /** Runs a client upgrade through the origin (WebSocket-over-HTTP), as ws-proxy.ts does. */
+  upgrade(request: Request): Promise<Response> {
+    return Promise.resolve(this.#app.fetch(request))
+  }
+
+  message(ws: WebSocket, data: string | ArrayBuffer): void {
+    const held = this.#find(ws)
+    if (typeof data === 'string') held?.session.onMessage(utf8(data), false)
+    else held?.session.onMessage(new Uint8Array(data), true)
+  }
+
+  /** The client closed (`clean`) or vanished; `code` 1005/1006 mean "no code". */
+  closed(ws: WebSocket, code: number | undefined, reason: string, clean: boolean): void {
+    const held = this.#find(ws)
+    if (!held) return
+    this.#held.delete(held.target.id)
+    const sent = code === undefined || code === 1005 || code === 1006 ? undefined : code
+    held.session.onClose(sent, reason, clean)
+  }
+
+  /** Sockets this holder serves. */
+  get size(): number {
+    return this.#held.size
+  }
+
+  /** Wraps `send` to remember the OPEN request's URL and fields for later requests. */
+  #capture(target: { value?: WohTarget }): SendToOrigin {
+    return (request, options) => {
+      if (!target.value) {
+        const headers = [...request.headers].filter(([name]) => name !== 'content-length')
+        const id = request.headers.get('connection-id') ?? crypto.randomUUID()
+        target.value = { id, url: request.url, headers }
+      }
+      return this.#send(request, options)
+    }
+  }
+
+  #acceptor(target: { value?: WohTarget }): WebSocketAcceptor {
+    return {
+      accept: (_c, headers, handler) => {
+        if (!target.value || !(handler instanceof WsSession))
+          throw new Error('an upgrade must start with an OPEN request and a WsSession')
+        const pair = new WebSocketPair()
+        const [client, server] = [pair[0], pair[1]]
+        this.#host.acceptWebSocket(server, [target.value.id])
+        this.#track({ ws: server, target: target.value, session: handler })
+        handler.onOpen(workerdSocket(server))
+        return new Response(null, { status: 101, webSocket: client, headers })
+      },
+    }
+  }
+
+  #restore(ws: WebSocket, beforeRestore: (channel: string) => void): void {
+    const attachment = ws.deserializeAttachment() as SocketAttachment | null
+    if (attachment?.v !== 1) {
+      // Accepted but never saved (its state did not fit): it cannot be served any more.
+      workerdSocket(ws).close(1011, 'gateway lost the connection state')
+      return
+    }
+    const { v: _v, session: snapshot, ...target } = attachment
+    for (const channel of snapshot.channels) beforeRestore(channel)
+    const exchange = new WohExchange(wohSender(target, this.#send))
+    const session = WsSession.restore(this.#hub, exchange, workerdSocket(ws), snapshot)
+    this.#track({ ws, target, session })
+  }
+
+  #track(held: Held): void {
+    this.#held.set(held.target.id, held)
+    held.session.observe(() => this.#changed(held.target.id))
+    this.#save(held)
+  }
+
+  #find(ws: WebSocket): Held | undefined {
+    const id = this.#host.getTags(ws)[0]
+    return id === undefined ? undefined : this.#held.get(id)
+  }
+
+  /** Saves at most once per turn, however many changes one origin answer made. */
+  #changed(id: string): void {
+    if (this.#dirty.size === 0) queueMicrotask(() => this.#flush())
+    this.#dirty.add(id)
+  }
+
+  #flush(): void {
+    for (const id of this.#dirty) {
+      const held = this.#held.get(id)
+      if (held) this.#save(held)
+    }
+    this.#dirty.clear()
+  }
+
+  #save(held: Held): void {
+    const attachment: SocketAttachment = { v: 1, ...held.target, session: held.session.snapshot() }
+    try {
+      held.ws.serializeAttachment(attachment)
+    } catch (error) {
+      // Over 16 KiB (huge handshake headers or meta): served until the object hibernates,
+      // then closed, rather than woken with an older state.
+      this.#logger.warn('socket state cannot survive hibernation', { error: String(error) })
+      held.ws.serializeAttachment(null)
+    }
+  }
+}
+
+/** A restored socket's WOH requests, built as ws-proxy.ts builds them. */
+function wohSender(target: WohTarget, send: SendToOrigin) {
+  return (body: Uint8Array, meta: [string, string][]) => {
+    const headers = new Headers(target.headers)
+    for (const [name, value] of meta) headers.set(name, value)
+    headers.set('content-length', String(body.byteLength))
+    const init = { method: 'POST', headers, body: body as Uint8Array<ArrayBuffer> }
+    return send(new Request(target.url, init), { direct: true })
+  }
+}

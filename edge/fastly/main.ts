@@ -1,0 +1,37 @@
+/**
+ * Wires the Fastly app to the real `fastly:*` modules and the config bundled at build time
+ * (`gripgate.fastly.json`, checked by `npm run build:fastly`). Nothing here touches a store
+ * or the environment at import time: wizer runs top-level code during the build, when
+ * js-compute 3.46 forbids them.
+ * @module
+ */
+import rawConfig from '../../gripgate.fastly.json' with { type: 'json' }
+import type { ConfigProblem } from '../../src/config/types.ts'
+import type { Result } from '../../src/result.ts'
+import { createFastlyApp } from './app.ts'
+import { handOff, publishForwarder } from './fanout.ts'
+import { createFastlyOrigin } from './origin.ts'
+import { createFastlyPurger } from './purger.ts'
+import { type FastlySettings, loadSettings } from './settings.ts'
+import { fastlyStores } from './stores.ts'
+
+let loading: Promise<Result<FastlySettings, ConfigProblem[]>> | undefined
+
+/** Loads the settings once per instance; a failed load is tried again on the next request. */
+function settings(): Promise<Result<FastlySettings, ConfigProblem[]>> {
+  loading ??= loadSettings(rawConfig, fastlyStores()).then((result) => {
+    if (!result.ok) loading = undefined
+    return result
+  })
+  return loading
+}
+
+/** The app `index.ts` serves. */
+export const app = createFastlyApp({
+  settings,
+  origin: createFastlyOrigin(),
+  purger: createFastlyPurger(),
+  handOff,
+  forwarder: (api) => publishForwarder(api),
+  logError: (message, fields) => console.error(message, JSON.stringify(fields)),
+})

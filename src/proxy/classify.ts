@@ -1,0 +1,87 @@
+/**
+ * The first decision for every request where an external fanout tier holds connections
+ * (Fastly Fanout): answer it here, send it down the pull path, or hand it off. It must run
+ * before any handoff, because a handed-off request no longer passes the edge cache on its
+ * first leg (ARCHITECTURE.md, "Seams"; Fastly's Fanout starter kit README).
+ * @module
+ */
+import type { RouteConfig } from '../config/types.ts'
+import type { GripSigState } from '../grip/fanout-sig.ts'
+import { matchRoute } from './routes.ts'
+
+/** Paths the gateway answers itself, never forwarded to an origin (as in gateway.ts). */
+export const ADMIN_PREFIX = '/_gripgate/'
+
+/** Why a request is handed to the fanout tier. */
+export type HandoffReason = 'websocket' | 'event-stream' | 'realtime-route'
+
+/** What to do with a request. */
+export type Classification =
+  | { kind: 'publish' }
+  | { kind: 'purge' }
+  | { kind: 'not-found' }
+  /** A `Grip-Sig` was sent and does not verify: refused, never handed off again. */
+  | { kind: 'bad-signature' }
+  | { kind: 'handoff'; route: RouteConfig; reason: HandoffReason }
+  /** `trusted`: the fanout tier calling back; its GRIP headers go to the origin and back. */
+  | { kind: 'pull'; route: RouteConfig; trusted: boolean }
+
+/** The config and facts the decision needs. */
+export interface ClassifyOptions {
+  routes: readonly RouteConfig[]
+  /** The publish path (`publish.path`); absent when publishing is not configured. */
+  publishPath?: string
+  /** The request's `Grip-Sig`, already checked (`gripSigState`). */
+  gripSig: GripSigState
+}
+
+/** Whether a request asks to become a WebSocket (RFC 6455 §4.1). */
+export function isWebSocketUpgrade(request: Pick<Request, 'method' | 'headers'>): boolean {
+  return request.method === 'GET' && request.headers.get('upgrade')?.toLowerCase() === 'websocket'
+}
+
+/** Whether `Accept` lists `text/event-stream` with a non-zero weight (RFC 9110 §12.5.1). */
+export function acceptsEventStream(accept: string | null): boolean {
+  if (!accept) return false
+  return accept.split(',').some((element) => {
+    const [type = '', ...params] = element.split(';').map((part) => part.trim().toLowerCase())
+    if (type !== 'text/event-stream') return false
+    const q = params.find((param) => param.startsWith('q='))
+    return q === undefined || Number(q.slice(2)) > 0
+  })
+}
+
+/** Why `request` on `route` is realtime, or undefined when it is a plain pull. */
+export function handoffReason(
+  request: Pick<Request, 'method' | 'headers'>,
+  route: RouteConfig
+): HandoffReason | undefined {
+  if (isWebSocketUpgrade(request)) return 'websocket'
+  if (acceptsEventStream(request.headers.get('accept'))) return 'event-stream'
+  if (route.realtime === true) return 'realtime-route'
+  return undefined
+}
+
+/** Decides what to do with `request`; pure, so it is tested as a table. */
+export function classifyRequest(
+  request: Pick<Request, 'method' | 'headers' | 'url'>,
+  options: ClassifyOptions
+): Classification {
+  const url = new URL(request.url)
+  const path = url.pathname
+  if (options.publishPath !== undefined) {
+    // Pushpin takes the publish path with or without its trailing slash.
+    const bare = options.publishPath.replace(/\/$/, '')
+    if (path === bare || path === `${bare}/`) return { kind: 'publish' }
+    if (path === `${ADMIN_PREFIX}purge`) return { kind: 'purge' }
+  }
+  if (path.startsWith(ADMIN_PREFIX)) return { kind: 'not-found' }
+  // Checked before the route: with the self-backend pattern, an unverifiable callback that
+  // was handed off again would come straight back, in a loop.
+  if (options.gripSig === 'invalid') return { kind: 'bad-signature' }
+  const route = matchRoute(options.routes, url.host, path)
+  if (!route) return { kind: 'not-found' }
+  if (options.gripSig === 'valid') return { kind: 'pull', route, trusted: true }
+  const reason = handoffReason(request, route)
+  return reason ? { kind: 'handoff', route, reason } : { kind: 'pull', route, trusted: false }
+}

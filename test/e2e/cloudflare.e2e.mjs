@@ -1,0 +1,279 @@
+/**
+ * End-to-end, black box: `npm run dev:cloudflare` (wrangler dev, workerd) in front of real
+ * origins on 127.0.0.1, driven over HTTP as a user would. Not part of `npm test` (it starts
+ * wrangler, ~5 s); run it with `npm run test:e2e:cloudflare`. Ends with `N passed, N failed`.
+ *
+ * Cases are plain async functions in `CASES`; each gets the running context (`gw`, keys,
+ * origins) and throws on a mismatch. The realtime cases (fanout tier) are added beside the
+ * pull-path ones.
+ */
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import http from 'node:http'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { gzipSync } from 'node:zlib'
+import { startDemoOrigin } from '../../fixtures/demo/origin.ts'
+import { httpRequest } from '../helpers/http-get.ts'
+
+const PUBLISH_KEY = 'e2e-publish-key'
+const GRIP_KEY = 'e2e-grip-key'
+const READY_TIMEOUT_MS = 60_000
+
+/** Fails a case with what was expected and what came. */
+function expectEqual(actual, expected, what) {
+  if (JSON.stringify(actual) !== JSON.stringify(expected)) {
+    throw new Error(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`)
+  }
+}
+
+/** A small origin for what the demo has not: a slow answer and a gzip body (under /edge/). */
+async function startEdgeCaseOrigin() {
+  const server = http.createServer((req, res) => {
+    if (req.url === '/edge/slow') setTimeout(() => res.end('late'), 3000)
+    else if (req.url === '/edge/gzip') {
+      const body = gzipSync('compressed at the origin')
+      res.writeHead(200, {
+        'content-type': 'text/plain',
+        'content-encoding': 'gzip',
+        'content-length': body.length,
+        'cache-control': 'public, max-age=60',
+      })
+      res.end(body)
+    } else res.writeHead(404).end()
+  })
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    close: () => new Promise((resolve) => server.close(resolve) && server.closeAllConnections()),
+  }
+}
+
+/** A port nothing listens on (bound, read, released). */
+async function freePort() {
+  const server = createServer()
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address()
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}
+
+/** The same config a Node user writes; secrets as `{ "env": NAME }`. */
+function gatewayConfig(origins) {
+  return {
+    origins: {
+      demo: { url: origins.demo, timeoutMs: 10_000 },
+      edge: { url: origins.edge, timeoutMs: 500 },
+      dead: { url: origins.dead, timeoutMs: 2000 },
+    },
+    routes: [
+      { path: '/edge/*', origin: 'edge' },
+      { path: '/dead/*', origin: 'dead' },
+      { path: '/*', origin: 'demo' },
+    ],
+    grip: { key: { env: 'E2E_GRIP_KEY' } },
+    publish: { keys: [{ env: 'E2E_PUBLISH_KEY' }] },
+  }
+}
+
+/**
+ * Starts what `npm run dev:cloudflare` runs (tsx scripts/dev-cloudflare.ts) and waits until it
+ * answers. Not through npm itself: npm does not pass SIGTERM on to its child, while the script
+ * passes it to wrangler, which stops its workerd processes; so stopping the one PID started
+ * here stops the whole tree.
+ */
+async function startWorker(configFile, port, stateDir) {
+  const tsx = fileURLToPath(new URL('../../node_modules/tsx/dist/cli.mjs', import.meta.url))
+  const script = fileURLToPath(new URL('../../scripts/dev-cloudflare.ts', import.meta.url))
+  const child = spawn(
+    process.execPath,
+    [tsx, script, '--port', String(port), '--persist-to', stateDir],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        GRIPGATE_CONFIG: configFile,
+        E2E_PUBLISH_KEY: PUBLISH_KEY,
+        E2E_GRIP_KEY: GRIP_KEY,
+      },
+    }
+  )
+  let output = ''
+  child.stdout.on('data', (chunk) => (output += chunk))
+  child.stderr.on('data', (chunk) => (output += chunk))
+  const exited = new Promise((resolve) => child.once('exit', resolve))
+  const deadline = Date.now() + READY_TIMEOUT_MS
+  const url = `http://127.0.0.1:${port}`
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`dev:cloudflare exited early:\n${output}`)
+    if (Date.now() > deadline) throw new Error(`dev:cloudflare not ready in time:\n${output}`)
+    if (output.includes('Ready on')) {
+      try {
+        await fetch(`${url}/_gripgate/stats`)
+        break
+      } catch {
+        // Not accepting yet.
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200))
+  }
+  return {
+    url,
+    output: () => output,
+    /** SIGTERM to the script (it stops wrangler, which stops workerd), SIGKILL after 10 s. */
+    async stop() {
+      if (child.exitCode !== null) return
+      child.kill('SIGTERM')
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
+      await exited
+      clearTimeout(timer)
+    },
+  }
+}
+
+const auth = { authorization: `Bearer ${PUBLISH_KEY}`, 'content-type': 'application/json' }
+const purge = (gw, body, headers = auth) =>
+  httpRequest(`${gw}/_gripgate/purge`, { method: 'POST', headers, body: JSON.stringify(body) })
+const publish = (gw, body, headers = auth) =>
+  httpRequest(`${gw}/publish/`, { method: 'POST', headers, body: JSON.stringify(body) })
+const cacheOf = (response) => response.headers['x-cache']
+
+/** The pull-path cases, in order (later ones rely on what earlier ones cached). */
+const PULL_CASES = {
+  'cached pull: MISS, then HIT with the same body; surrogate keys hidden': async ({ gw }) => {
+    const first = await httpRequest(`${gw}/items/1`)
+    expectEqual([first.status, cacheOf(first)], [200, 'MISS'], 'first GET /items/1')
+    expectEqual(first.headers['surrogate-key'], undefined, 'Surrogate-Key to the client')
+    const second = await httpRequest(`${gw}/items/1`)
+    expectEqual([second.status, cacheOf(second), second.body], [200, 'HIT', first.body], 'second')
+    if (!/^gripgate; hit; ttl=\d+$/.test(second.headers['cache-status'])) {
+      throw new Error(`Cache-Status: ${second.headers['cache-status']}`)
+    }
+  },
+  'conditional request answered 304 by the edge': async ({ gw }) => {
+    const response = await httpRequest(`${gw}/items/1`, {
+      headers: { 'if-none-match': '"item-1-v1"' },
+    })
+    expectEqual([response.status, cacheOf(response)], [304, 'HIT'], 'If-None-Match')
+  },
+  'private and no-store answers are not shared': async ({ gw }) => {
+    await httpRequest(`${gw}/time`)
+    const time = await httpRequest(`${gw}/time`)
+    await httpRequest(`${gw}/me`)
+    const me = await httpRequest(`${gw}/me`)
+    if (cacheOf(time) === 'HIT' || cacheOf(me) === 'HIT') throw new Error('served from cache')
+  },
+  'purge by surrogate key: only the tagged object goes': async ({ gw }) => {
+    await httpRequest(`${gw}/items/2`)
+    const answer = await purge(gw, { keys: ['item-1'] })
+    expectEqual(
+      [answer.status, JSON.parse(answer.body)],
+      [200, { purged: 1, keys: ['item-1'], soft: false }],
+      'purge'
+    )
+    expectEqual(cacheOf(await httpRequest(`${gw}/items/1`)), 'MISS', '/items/1 after purge')
+    expectEqual(cacheOf(await httpRequest(`${gw}/items/2`)), 'HIT', '/items/2 after purge')
+  },
+  'soft purge: the object is revalidated (304 from the origin)': async ({ gw }) => {
+    const answer = await purge(gw, { keys: ['item-2'], soft: true })
+    expectEqual(JSON.parse(answer.body), { purged: 1, keys: ['item-2'], soft: true }, 'soft purge')
+    expectEqual(cacheOf(await httpRequest(`${gw}/items/2`)), 'REVALIDATED', 'after soft purge')
+    expectEqual(cacheOf(await httpRequest(`${gw}/items/2`)), 'HIT', 'after revalidation')
+  },
+  'purge endpoint: publish key required, POST only': async ({ gw }) => {
+    const none = await purge(gw, { keys: ['x'] }, { 'content-type': 'application/json' })
+    expectEqual(
+      [none.status, none.headers['www-authenticate']],
+      [401, 'Bearer realm="gripgate"'],
+      'no key'
+    )
+    const wrong = await purge(gw, { keys: ['x'] }, { ...auth, authorization: 'Bearer nope' })
+    expectEqual(wrong.status, 401, 'wrong key')
+    expectEqual((await httpRequest(`${gw}/_gripgate/purge`)).status, 405, 'GET')
+  },
+  'publish auth: refused without the key, accepted with it': async ({ gw }) => {
+    const item = { items: [{ channel: 'news', formats: { 'http-stream': { content: 'x\n' } } }] }
+    const none = await publish(gw, item, { 'content-type': 'application/json' })
+    expectEqual(
+      [none.status, none.headers['content-type']],
+      [401, 'application/problem+json'],
+      'no key'
+    )
+    expectEqual(
+      (await publish(gw, item, { ...auth, authorization: 'Bearer nope' })).status,
+      401,
+      'wrong key'
+    )
+    expectEqual((await publish(gw, item)).status, 200, 'with the key')
+  },
+  'purge on publish: a publish to a channel purges that key first': async ({ gw }) => {
+    expectEqual(cacheOf(await httpRequest(`${gw}/items/2`)), 'HIT', '/items/2 before')
+    const item = { items: [{ channel: 'item-2', formats: { 'http-stream': { content: 'x\n' } } }] }
+    expectEqual((await publish(gw, item)).status, 200, 'publish')
+    expectEqual(cacheOf(await httpRequest(`${gw}/items/2`)), 'MISS', '/items/2 after publish')
+  },
+  'content-coded bodies pass byte for byte, fetched and cached': async ({ gw }) => {
+    for (const outcome of ['MISS', 'HIT']) {
+      const response = await fetch(`${gw}/edge/gzip`, { headers: { 'accept-encoding': 'gzip' } })
+      expectEqual(
+        [response.headers.get('x-cache'), response.headers.get('content-encoding')],
+        [outcome, 'gzip'],
+        'gzip headers'
+      )
+      expectEqual(await response.text(), 'compressed at the origin', 'decoded body')
+    }
+  },
+  'origin failures: 504 after timeoutMs, 502 when unreachable': async ({ gw }) => {
+    const slow = await httpRequest(`${gw}/edge/slow`)
+    expectEqual([slow.status, JSON.parse(slow.body).code], [504, 'ORIGIN_TIMEOUT'], 'slow origin')
+    const dead = await httpRequest(`${gw}/dead/x`)
+    expectEqual(
+      [dead.status, JSON.parse(dead.body).code],
+      [502, 'ORIGIN_UNREACHABLE'],
+      'dead origin'
+    )
+  },
+}
+
+/** Every case, in the order they run. */
+const CASES = { ...PULL_CASES }
+
+async function main() {
+  const dir = mkdtempSync(join(tmpdir(), 'gripgate-e2e-cf-'))
+  const demo = await startDemoOrigin(0)
+  const edge = await startEdgeCaseOrigin()
+  const origins = { demo: demo.url, edge: edge.url, dead: `http://127.0.0.1:${await freePort()}` }
+  const configFile = join(dir, 'gripgate.config.json')
+  writeFileSync(configFile, JSON.stringify(gatewayConfig(origins), null, 2))
+  let worker
+  let passed = 0
+  let failed = 0
+  try {
+    worker = await startWorker(configFile, await freePort(), join(dir, 'state'))
+    const context = { gw: worker.url, origins, publishKey: PUBLISH_KEY, gripKey: GRIP_KEY }
+    for (const [name, run] of Object.entries(CASES)) {
+      try {
+        await run(context)
+        passed += 1
+        console.log(`ok   ${name}`)
+      } catch (error) {
+        failed += 1
+        console.log(`FAIL ${name}\n     ${error instanceof Error ? error.message : error}`)
+      }
+    }
+  } catch (error) {
+    failed += 1
+    console.log(`FAIL setup\n     ${error instanceof Error ? error.message : error}`)
+  } finally {
+    if (failed > 0 && worker) console.log(`--- wrangler output ---\n${worker.output()}`)
+    await worker?.stop()
+    await Promise.all([demo.close(), edge.close()])
+    rmSync(dir, { recursive: true, force: true })
+  }
+  console.log(`${passed} passed, ${failed} failed`)
+  process.exitCode = failed > 0 ? 1 : 0
+}
+
+await main()

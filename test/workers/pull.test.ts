@@ -1,0 +1,69 @@
+import { env, SELF } from 'cloudflare:test'
+import { describe, expect, it } from 'vitest'
+import { GZIP_TEXT } from '../helpers/workers-fixture.ts'
+
+const get = (path: string) => SELF.fetch(`https://gw.test${path}`)
+const purge = (body: object, key = env.TEST_PUBLISH_KEY) =>
+  SELF.fetch('https://gw.test/_gripgate/purge', {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  })
+const unique = () => crypto.randomUUID().slice(0, 8)
+
+describe('the pull path through the Worker (SELF)', () => {
+  it('MISS then HIT from the Cache API, with the surrogate keys hidden', async () => {
+    const path = `/cached/${unique()}?keys=k1,k2`
+    const first = await get(path)
+    expect(first.headers.get('x-cache')).toBe('MISS')
+    expect(first.headers.get('surrogate-key')).toBeNull()
+    const body = await first.text()
+    const second = await get(path)
+    expect(second.headers.get('x-cache')).toBe('HIT')
+    expect(await second.text()).toBe(body)
+  })
+
+  it('a purge by surrogate key removes the object; other keys are untouched', async () => {
+    const id = unique()
+    const a = `/cached/a-${id}?keys=tag-${id}`
+    const b = `/cached/b-${id}?keys=other-${id}`
+    await (await get(a)).text()
+    await (await get(b)).text()
+    const answer = await purge({ keys: [`tag-${id}`] })
+    expect(await answer.json()).toEqual({ purged: 1, keys: [`tag-${id}`], soft: false })
+    expect((await get(a)).headers.get('x-cache')).toBe('MISS')
+    expect((await get(b)).headers.get('x-cache')).toBe('HIT')
+  })
+
+  it('a soft purge makes the next request go to the origin', async () => {
+    const id = unique()
+    const path = `/cached/soft-${id}?keys=soft-${id}`
+    await (await get(path)).text()
+    expect(await (await purge({ keys: [`soft-${id}`], soft: true })).json()).toMatchObject({
+      purged: 1,
+      soft: true,
+    })
+    expect((await get(path)).headers.get('x-cache')).not.toBe('HIT')
+  })
+
+  it('refuses a purge without the publish key', async () => {
+    const answer = await purge({ keys: ['x'] }, 'not-the-key')
+    expect(answer.status).toBe(401)
+    expect(answer.headers.get('content-type')).toBe('application/problem+json')
+  })
+
+  it('forwards content-coded bodies byte for byte, fetched and cached', async () => {
+    const path = `/gzip/${unique()}`
+    for (const outcome of ['MISS', 'HIT']) {
+      const response = await get(path)
+      expect(response.headers.get('x-cache')).toBe(outcome)
+      expect(response.headers.get('content-encoding')).toBe('gzip')
+      const bytes = new Uint8Array(await response.arrayBuffer())
+      expect([bytes[0], bytes[1]]).toEqual([0x1f, 0x8b])
+      const text = await new Response(
+        new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'))
+      ).text()
+      expect(text).toBe(GZIP_TEXT)
+    }
+  })
+})

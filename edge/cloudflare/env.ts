@@ -2,6 +2,7 @@
  * The Worker's bindings (wrangler.toml) as the code sees them.
  * @module
  */
+import type { ChannelRoom, ConnectionHolder } from './fanout/index.ts'
 import type { TagIndex } from './tag-index.ts'
 
 /** Bindings and variables of the gripgate Worker. */
@@ -22,9 +23,9 @@ export interface GatewayEnv {
   /** The surrogate-key index of the Cache API store. */
   TAGS: DurableObjectNamespace<TagIndex>
   /** Channel objects of the fanout tier (edge/cloudflare/fanout/). */
-  CHANNELS: DurableObjectNamespace
+  CHANNELS: DurableObjectNamespace<ChannelRoom>
   /** Connection-holding objects of the fanout tier (edge/cloudflare/fanout/). */
-  HOLDERS: DurableObjectNamespace
+  HOLDERS: DurableObjectNamespace<ConnectionHolder>
 }
 
 /** The string-valued entries of `env`, where `{ "env": "NAME" }` secrets are looked up. */

@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
+import WebSocket from 'ws'
 import { startDemoOrigin } from '../../fixtures/demo/origin.ts'
 import { httpRequest } from '../helpers/http-get.ts'
 
@@ -238,7 +239,89 @@ const PULL_CASES = {
 }
 
 /** Every case, in the order they run. */
-const CASES = { ...PULL_CASES }
+/** An SSE (or any streamed) response read until `marker` shows up. */
+async function readUntil(url, marker, start = async () => {}) {
+  const controller = new AbortController()
+  const timer = setTimeout(() => controller.abort(), 10_000)
+  const response = await fetch(url, { signal: controller.signal })
+  const reader = response.body.getReader()
+  const decoder = new TextDecoder()
+  let text = ''
+  await start()
+  try {
+    while (!text.includes(marker)) {
+      const { done, value } = await reader.read()
+      if (done) break
+      text += decoder.decode(value, { stream: true })
+    }
+  } finally {
+    clearTimeout(timer)
+    controller.abort()
+  }
+  return text
+}
+
+const newsItem = (formats) => ({ items: [{ channel: 'news', formats }] })
+
+/** The realtime cases: GRIP holds and WebSockets served by the Durable Object tier. */
+const REALTIME_CASES = {
+  'stream hold: an SSE client gets the initial event, then a publish': async ({ gw }) => {
+    const text = await readUntil(`${gw}/news/stream`, 'data: hello-stream', async () => {
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      const res = await publish(
+        gw,
+        newsItem({ 'http-stream': { content: 'data: hello-stream\n\n' } })
+      )
+      expectEqual(res.status, 200, 'publish status')
+    })
+    expectEqual(
+      text.includes('waiting for news') && text.includes('data: hello-stream'),
+      true,
+      'stream body'
+    )
+  },
+  'long-poll: a published http-response answers the held request': async ({ gw }) => {
+    const held = fetch(`${gw}/news/poll`)
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    await publish(gw, newsItem({ 'http-response': { code: 201, body: '{"news":"fresh"}' } }))
+    const response = await held
+    expectEqual([response.status, await response.text()], [201, '{"news":"fresh"}'], 'poll answer')
+  },
+  'WebSocket: echo through WebSocket-over-HTTP, then a published ws-message': async ({ gw }) => {
+    const socket = new WebSocket(`${gw.replace('http', 'ws')}/chat`)
+    const messages = []
+    const next = (count) =>
+      new Promise((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`got only ${JSON.stringify(messages)}`)),
+          10_000
+        )
+        const check = () => {
+          if (messages.length >= count) {
+            clearTimeout(timer)
+            resolve()
+          } else setTimeout(check, 20)
+        }
+        check()
+      })
+    socket.addEventListener('message', (event) => messages.push(String(event.data)))
+    await new Promise((resolve, reject) => {
+      socket.addEventListener('open', resolve)
+      socket.addEventListener('error', () => reject(new Error('socket failed to open')))
+    })
+    await next(1)
+    socket.send('hi')
+    await next(2)
+    await publish(gw, {
+      items: [{ channel: 'chat', formats: { 'ws-message': { content: 'published' } } }],
+    })
+    await next(3)
+    socket.close(1000)
+    expectEqual(messages, ['welcome', 'echo:hi', 'published'], 'socket messages')
+  },
+}
+
+const CASES = { ...PULL_CASES, ...REALTIME_CASES }
 
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'gripgate-e2e-cf-'))

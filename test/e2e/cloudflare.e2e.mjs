@@ -17,6 +17,8 @@ import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
 import WebSocket from 'ws'
 import { startDemoOrigin } from '../../fixtures/demo/origin.ts'
+import { startGripOrigin } from '../../fixtures/grip-origin/origin.ts'
+import { startWsOrigin } from '../../fixtures/ws-origin/origin.ts'
 import { httpRequest } from '../helpers/http-get.ts'
 
 const PUBLISH_KEY = 'e2e-publish-key'
@@ -68,8 +70,13 @@ function gatewayConfig(origins) {
       demo: { url: origins.demo, timeoutMs: 10_000 },
       edge: { url: origins.edge, timeoutMs: 500 },
       dead: { url: origins.dead, timeoutMs: 2000 },
+      serveGrip: { url: origins.serveGrip, timeoutMs: 10_000 },
+      serveGripWs: { url: origins.serveGripWs, timeoutMs: 10_000 },
     },
     routes: [
+      { path: '/stream/*', origin: 'serveGrip' },
+      { path: '/poll/*', origin: 'serveGrip' },
+      { path: '/ws/*', origin: 'serveGripWs' },
       { path: '/edge/*', origin: 'edge' },
       { path: '/dead/*', origin: 'dead' },
       { path: '/*', origin: 'demo' },
@@ -321,13 +328,90 @@ const REALTIME_CASES = {
   },
 }
 
-const CASES = { ...PULL_CASES, ...REALTIME_CASES }
+/** A WebSocket that records text messages; `next(n)` waits until n have arrived. */
+async function openSocket(url) {
+  const socket = new WebSocket(url)
+  const messages = []
+  socket.on('message', (data, binary) => messages.push(binary ? data : String(data)))
+  await new Promise((resolve, reject) => {
+    socket.once('open', resolve)
+    socket.once('error', reject)
+  })
+  const next = (count) =>
+    new Promise((resolve, reject) => {
+      const started = Date.now()
+      const check = () => {
+        if (messages.length >= count) resolve(messages)
+        else if (Date.now() - started > 10_000)
+          reject(new Error(`got only ${JSON.stringify(messages)}`))
+        else setTimeout(check, 20)
+      }
+      check()
+    })
+  return { socket, messages, next }
+}
+
+/** The same realtime cases against origins written with @fanoutio/serve-grip. */
+const SERVE_GRIP_CASES = {
+  'serve-grip stream hold: a signed request is held and gets a publish': async ({ gw }) => {
+    const text = await readUntil(`${gw}/stream/e2e-sg`, 'data: from-publish', async () => {
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      await publish(gw, {
+        items: [
+          { channel: 'e2e-sg', formats: { 'http-stream': { content: 'data: from-publish\n\n' } } },
+        ],
+      })
+    })
+    expectEqual(text.includes('event: ready'), true, 'initial event from the origin')
+  },
+  'serve-grip long-poll: answered by a publish with its status and headers': async ({ gw }) => {
+    const held = fetch(`${gw}/poll/e2e-lp`)
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    await publish(gw, {
+      items: [
+        {
+          channel: 'e2e-lp',
+          formats: { 'http-response': { code: 202, headers: { 'X-Pub': '1' }, body: 'answered' } },
+        },
+      ],
+    })
+    const response = await held
+    expectEqual(
+      [response.status, response.headers.get('x-pub'), await response.text()],
+      [202, '1', 'answered'],
+      'poll'
+    )
+  },
+  'serve-grip WebSocket: welcome, echo, and a published ws-message': async ({ gw }) => {
+    const { socket, next } = await openSocket(`${gw.replace('http', 'ws')}/ws/e2e-ws`)
+    await next(1)
+    socket.send('ping-me')
+    await next(2)
+    await publish(gw, {
+      items: [{ channel: 'e2e-ws', formats: { 'ws-message': { content: 'to-socket' } } }],
+    })
+    const messages = await next(3)
+    socket.close(1000)
+    expectEqual(messages.slice(1), ['echo:ping-me', 'to-socket'], 'socket messages')
+  },
+}
+
+const CASES = { ...PULL_CASES, ...REALTIME_CASES, ...SERVE_GRIP_CASES }
 
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'gripgate-e2e-cf-'))
   const demo = await startDemoOrigin(0)
   const edge = await startEdgeCaseOrigin()
-  const origins = { demo: demo.url, edge: edge.url, dead: `http://127.0.0.1:${await freePort()}` }
+  // Origins written with @fanoutio/serve-grip, checking Grip-Sig with the gateway's key.
+  const serveGrip = await startGripOrigin({ key: GRIP_KEY })
+  const serveGripWs = await startWsOrigin({ key: GRIP_KEY })
+  const origins = {
+    demo: demo.url,
+    edge: edge.url,
+    dead: `http://127.0.0.1:${await freePort()}`,
+    serveGrip: serveGrip.url,
+    serveGripWs: serveGripWs.url,
+  }
   const configFile = join(dir, 'gripgate.config.json')
   writeFileSync(configFile, JSON.stringify(gatewayConfig(origins), null, 2))
   let worker
@@ -352,7 +436,7 @@ async function main() {
   } finally {
     if (failed > 0 && worker) console.log(`--- wrangler output ---\n${worker.output()}`)
     await worker?.stop()
-    await Promise.all([demo.close(), edge.close()])
+    await Promise.all([demo.close(), edge.close(), serveGrip.close(), serveGripWs.close()])
     rmSync(dir, { recursive: true, force: true })
   }
   console.log(`${passed} passed, ${failed} failed`)

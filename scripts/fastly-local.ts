@@ -102,7 +102,7 @@ async function main(): Promise<number> {
   // The CLI writes its config under $HOME: give it a throwaway one.
   const home = mkdtempSync(join(tmpdir(), 'gripgate-fastly-'))
   const serve = spawn(
-    `${root}/node_modules/.bin/fastly`,
+    `${root}/node_modules/@fastly/cli-linux-x64/fastly`,
     [
       'compute',
       'serve',

@@ -7,14 +7,11 @@
 import { isAuthorizedPublisher } from '../../src/auth/publish-auth.ts'
 import type { PublishConfig } from '../../src/config/types.ts'
 import { GatewayError } from '../../src/errors.ts'
-import { readJsonLimited } from '../../src/http/body.ts'
 import { readPublishBody } from '../../src/publish/read-body.ts'
 import { type ForwardItems, relayPublish } from '../../src/publish/relay.ts'
 import { relayResponse } from '../../src/publish/relay-response.ts'
-import { parsePurgeRequest } from '../../src/purge/purge-request.ts'
 import type { Purger } from '../../src/purge/purger.ts'
-
-const MAX_PURGE_BODY = 64 * 1024
+import { readPurgeBody } from '../../src/purge/read-body.ts'
 
 /** The seams the endpoints use. */
 export interface AdminDeps {
@@ -59,17 +56,8 @@ export async function handlePurge(
   deps: AdminDeps
 ): Promise<Response> {
   await authorize(request, publish, deps.now())
-  const type = request.headers.get('content-type') ?? ''
-  if (type && !/^application\/(.+\+)?json\b/i.test(type)) {
-    throw new GatewayError('UNSUPPORTED_MEDIA_TYPE', 415, `expected application/json, got ${type}`)
-  }
-  const parsed = parsePurgeRequest(await readJsonLimited(request, MAX_PURGE_BODY))
-  if (!parsed.ok) {
-    throw new GatewayError('BAD_REQUEST', 400, `${parsed.error.field}: ${parsed.error.message}`, {
-      extras: { field: parsed.error.field },
-    })
-  }
-  const report = await deps.purger.purge(parsed.value.keys, parsed.value.soft)
+  const { keys, soft } = await readPurgeBody(request)
+  const report = await deps.purger.purge(keys, soft)
   if (report.failed.length > 0) {
     const list = report.failed.map((failure) => `${failure.key} (${failure.reason})`).join(', ')
     throw new GatewayError('PURGE_FAILED', 502, `could not purge ${list}`, {

@@ -6,14 +6,12 @@
 
 import type { PullCache } from '../cache/pull-cache.ts'
 import type { PublishPurgeConfig } from '../config/types.ts'
-import { GatewayError } from '../errors.ts'
 import type { FanoutTier } from '../fanout.ts'
-import { parsePublishBody, publishProblemText } from '../grip/publish-item.ts'
-import { readTextLimited } from '../http/body.ts'
 import { planPurge } from './purge-plan.ts'
+import { PUBLISH_BODY_LIMIT, readPublishBody } from './read-body.ts'
 
 /** Pushpin's `push_in_http_max_body_size`. */
-export const MAX_PUBLISH_BODY = 1_000_000
+export const MAX_PUBLISH_BODY = PUBLISH_BODY_LIMIT
 
 /**
  * Handles an authenticated publish request: purge, then deliver, then answer
@@ -26,24 +24,10 @@ export async function handlePublish(
   cache: PullCache,
   purge: PublishPurgeConfig
 ): Promise<Response> {
-  const text = await readTextLimited(request, MAX_PUBLISH_BODY)
-  let json: unknown
-  try {
-    json = JSON.parse(text)
-  } catch {
-    throw new GatewayError('BAD_REQUEST', 400, 'Body is not valid JSON.', {
-      extras: { field: '$' },
-    })
-  }
-  const parsed = parsePublishBody(json)
-  if (!parsed.ok) {
-    throw new GatewayError('BAD_REQUEST', 400, publishProblemText(parsed.error), {
-      extras: { field: parsed.error.field },
-    })
-  }
-  const plan = planPurge(parsed.value, purge)
+  const { items } = await readPublishBody(request)
+  const plan = planPurge(items, purge)
   const purged = (await cache.purge(plan.hard, false)) + (await cache.purge(plan.soft, true))
-  const report = await tier.publish(parsed.value)
+  const report = await tier.publish(items)
   if (wantsJson(request.headers.get('accept'))) {
     return Response.json({
       message: 'Published',

@@ -1,0 +1,281 @@
+/**
+ * `npm run bench [-- --quick]`: fan-out latency, delivery throughput, connect rate and RSS per
+ * idle connection of gripgate, Pushpin and nginx + nchan side by side, plus cache-hit throughput
+ * of gripgate vs nginx proxy_cache. Prints a markdown table and writes bench/results/<date>.md.
+ * @module
+ */
+import { execFileSync, spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { mkdir, writeFile } from 'node:fs/promises'
+import os from 'node:os'
+import { awaitDelivery, publishOne, subscribe, summarize } from './load.ts'
+import { sleep, treeRssKiB } from './procs.ts'
+import {
+  nchanMissing,
+  type Origins,
+  pushpinMissing,
+  startGripgate,
+  startNginx,
+  startOrigins,
+  startPushpin,
+  type Target,
+} from './targets.ts'
+
+const quick = process.argv.includes('--quick')
+/** `--sizes=1000,5000` and `--runs=N` override the mode's defaults (for partial runs). */
+const flag = (name: string) =>
+  process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3)
+const SIZES = flag('sizes')?.split(',').map(Number) ?? (quick ? [1000] : [1000, 5000, 10_000])
+const RUNS = Number(flag('runs') ?? (quick ? 1 : 3))
+/** Total wait for a burst (Pushpin's default message_rate would otherwise take minutes). */
+const BURST_WAIT_MS = 20_000
+const PROBES = quick ? 5 : 10
+const BURST = quick ? 20 : 50
+const CACHE_SECONDS = quick ? 3 : 10
+const CACHE_CONNECTIONS = 50
+
+interface RunResult {
+  connectRate: number
+  rssPerConnKiB: number
+  first: number
+  median: number
+  p99: number
+  last: number
+  deliveriesPerSec: number
+  burstDelivered: number
+  genCpuMs: number
+}
+
+const median = (xs: number[]) => {
+  const v = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b)
+  return v.length ? v[Math.floor((v.length - 1) / 2)]! : Number.NaN
+}
+
+async function runOnce(target: Target, n: number): Promise<RunResult> {
+  const cpu0 = process.cpuUsage()
+  const rss0 = treeRssKiB(target.pids())
+  const subs = await subscribe(target, n, 120_000)
+  await sleep(1000)
+  const rss1 = treeRssKiB(target.pids())
+  try {
+    const probes = []
+    for (let seq = 0; seq < PROBES; seq++) {
+      await publishOne(target, seq)
+      await awaitDelivery(subs, seq, 15_000)
+      probes.push(summarize(subs, seq))
+      await sleep(50)
+    }
+    const startNs = process.hrtime.bigint()
+    const sends = []
+    for (let i = 0; i < BURST; i++) sends.push(publishOne(target, PROBES + i))
+    await Promise.all(sends)
+    const burstDeadline = Date.now() + BURST_WAIT_MS
+    for (let i = 0; i < BURST; i++) {
+      await awaitDelivery(subs, PROBES + i, Math.max(0, burstDeadline - Date.now()))
+    }
+    let delivered = 0
+    let end = startNs
+    for (let i = 0; i < BURST; i++) {
+      delivered += subs.deliveries(PROBES + i)
+      const at = subs.lastArrival(PROBES + i)
+      if (at > end) end = at
+    }
+    const cpu = process.cpuUsage(cpu0)
+    return {
+      connectRate: subs.connectRate,
+      rssPerConnKiB: (rss1 - rss0) / n,
+      first: median(probes.map((p) => p.first)),
+      median: median(probes.map((p) => p.median)),
+      p99: median(probes.map((p) => p.p99)),
+      last: median(probes.map((p) => p.last)),
+      deliveriesPerSec: delivered / (Number(end - startNs) / 1e9),
+      burstDelivered: delivered / (BURST * n),
+      genCpuMs: (cpu.user + cpu.system) / 1000,
+    }
+  } finally {
+    subs.close()
+  }
+}
+
+type Starter = () => Promise<Target>
+
+async function measure(name: string, starter: Starter, n: number): Promise<RunResult | string> {
+  const runs: RunResult[] = []
+  for (let r = 0; r < RUNS; r++) {
+    const target = await starter()
+    try {
+      const res = await runOnce(target, n)
+      console.log(
+        `  ${name} N=${n} run ${r + 1}: ${JSON.stringify(res, (_k, v) => (typeof v === 'number' ? Number(v.toFixed(2)) : v))}`
+      )
+      runs.push(res)
+    } catch (e) {
+      console.log(`  ${name} N=${n} run ${r + 1}: failed: ${(e as Error).message.split('\n')[0]}`)
+    } finally {
+      await target.stop()
+    }
+  }
+  if (runs.length === 0) return 'failed'
+  const keys = Object.keys(runs[0]!) as (keyof RunResult)[]
+  return Object.fromEntries(
+    keys.map((k) => [k, median(runs.map((x) => x[k]))])
+  ) as unknown as RunResult
+}
+
+function autocannon(url: string): number {
+  const out = spawnSync(
+    'node_modules/.bin/autocannon',
+    ['-c', String(CACHE_CONNECTIONS), '-d', String(CACHE_SECONDS), '--json', url],
+    { encoding: 'utf8', timeout: (CACHE_SECONDS + 30) * 1000 }
+  )
+  const parsed = JSON.parse(out.stdout) as { requests: { average: number }; non2xx: number }
+  if (parsed.non2xx) console.log(`  ${url}: ${parsed.non2xx} non-2xx answers`)
+  return parsed.requests.average
+}
+
+function machine(): string {
+  const cpu = os.cpus()[0]?.model ?? 'unknown CPU'
+  const mem = `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`
+  let nproc = String(os.cpus().length)
+  try {
+    nproc = execFileSync('nproc', { encoding: 'utf8' }).trim()
+  } catch {}
+  const version = (cmd: string, args: string[]) => {
+    const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 5000 })
+    return `${r.stdout ?? ''}${r.stderr ?? ''}`.trim().split('\n')[0] || 'n/a'
+  }
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: dpkg-query's own format syntax
+  const nchan = version('dpkg-query', ['-W', '-f', '${Version}', 'libnginx-mod-nchan'])
+  return `nproc ${nproc}, ${cpu}, ${mem} RAM, Node ${process.version}, ${os.type()} ${os.release()}; ${version('pushpin', ['--version'])}; ${version('nginx', ['-v'])}, nchan ${nchan}`
+}
+
+const fmt = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a')
+
+async function main() {
+  const started = new Date()
+  const skipped: string[] = []
+  const origins: Origins = await startOrigins()
+  const targets: [string, Starter][] = [['gripgate', () => startGripgate(origins)]]
+  const ppMissing = pushpinMissing()
+  if (ppMissing) skipped.push(`Pushpin skipped: ${ppMissing}`)
+  else {
+    targets.push(['pushpin default', () => startPushpin(origins, 2500)])
+    targets.push(['pushpin raised', () => startPushpin(origins, 1_000_000)])
+  }
+  const ncMissing = nchanMissing()
+  if (ncMissing) skipped.push(`nchan skipped: ${ncMissing}`)
+  else targets.push(['nchan', () => startNginx(origins)])
+  for (const line of skipped) console.log(line)
+
+  const results = new Map<string, Map<number, RunResult | string>>()
+  try {
+    for (const n of SIZES) {
+      for (const [name, starter] of targets) {
+        const row = results.get(name) ?? new Map()
+        results.set(name, row)
+        row.set(
+          n,
+          await measure(name, starter, n).catch(
+            (e) => `failed: ${(e as Error).message.split('\n')[0]}`
+          )
+        )
+      }
+    }
+    // Cache hits: gripgate vs nginx proxy_cache on the same static origin.
+    const cache: [string, number][] = []
+    if (existsSync('node_modules/.bin/autocannon')) {
+      const gg = await startGripgate(origins)
+      try {
+        const url = `http://127.0.0.1:${gg.port}/cached/item`
+        await fetch(url).then((r) => r.arrayBuffer())
+        cache.push(['gripgate', autocannon(url)])
+      } finally {
+        await gg.stop()
+      }
+      if (!ncMissing) {
+        const ng = await startNginx(origins)
+        try {
+          const url = `http://127.0.0.1:${ng.cachePort}/cached/item`
+          await fetch(url).then((r) => r.arrayBuffer())
+          cache.push(['nginx proxy_cache', autocannon(url)])
+        } finally {
+          await ng.stop()
+        }
+      }
+    } else skipped.push('cache-hit run skipped: autocannon not installed (npm install)')
+
+    const md = report(started, results, cache, skipped)
+    console.log(`\n${md}`)
+    await mkdir('bench/results', { recursive: true })
+    const file = `bench/results/${started.toISOString().slice(0, 10)}${quick ? '-quick' : ''}.md`
+    await writeFile(file, md)
+    console.log(`written to ${file}`)
+  } finally {
+    await origins.stop()
+  }
+}
+
+function report(
+  started: Date,
+  results: Map<string, Map<number, RunResult | string>>,
+  cache: [string, number][],
+  skipped: string[]
+): string {
+  const names = [...results.keys()]
+  const peers = names.filter((x) => x !== 'gripgate')
+  const lines = [
+    `# gripgate bench ${started.toISOString()}${quick ? ' (quick)' : ''}`,
+    '',
+    `Machine: ${machine()}`,
+    '',
+    `SSE subscribers on 127.0.0.1, ${RUNS === 1 ? '1 run' : `median of ${RUNS} runs`}; latency: median over ${PROBES} single messages (each awaited by every subscriber); burst: ${BURST} messages published at once. RSS: server process tree, (after connecting N − before) / N. Ratios are gripgate ÷ peer.`,
+    '',
+    ...skipped.map((s) => `- ${s}`),
+    '',
+  ]
+  const metrics: [keyof RunResult, string, number][] = [
+    ['first', 'latency first (ms)', 2],
+    ['median', 'latency median (ms)', 2],
+    ['p99', 'latency p99 (ms)', 2],
+    ['last', 'latency last (ms)', 2],
+    ['deliveriesPerSec', 'burst deliveries/s', 0],
+    ['burstDelivered', 'burst delivered (share)', 3],
+    ['connectRate', 'connects/s', 0],
+    ['rssPerConnKiB', 'RSS per idle conn (KiB)', 1],
+    ['genCpuMs', 'generator CPU (ms)', 0],
+  ]
+  for (const n of SIZES) {
+    lines.push(`## N = ${n.toLocaleString('en')}`, '')
+    lines.push(
+      `| metric | ${names.join(' | ')} | ${peers.map((p) => `gripgate ÷ ${p}`).join(' | ')} |`
+    )
+    lines.push(`|---|${names.map(() => '---:').join('|')}|${peers.map(() => '---:').join('|')}|`)
+    for (const [key, label, d] of metrics) {
+      const val = (name: string) => {
+        const r = results.get(name)?.get(n)
+        return typeof r === 'object' ? r[key] : Number.NaN
+      }
+      const cells = names.map((name) => {
+        const r = results.get(name)?.get(n)
+        return typeof r === 'string' ? r : fmt(val(name), d)
+      })
+      const ratios = peers.map((p) => fmt(val('gripgate') / val(p), 2))
+      lines.push(`| ${label} | ${cells.join(' | ')} | ${ratios.join(' | ')} |`)
+    }
+    lines.push('')
+  }
+  if (cache.length) {
+    lines.push(
+      `## Cache hits (autocannon -c ${CACHE_CONNECTIONS} -d ${CACHE_SECONDS}, 1 KiB JSON)`,
+      ''
+    )
+    lines.push('| server | requests/s |', '|---|---:|')
+    for (const [name, rps] of cache) lines.push(`| ${name} | ${fmt(rps, 0)} |`)
+    if (cache.length === 2)
+      lines.push(`| gripgate ÷ nginx | ${fmt(cache[0]![1] / cache[1]![1], 2)} |`)
+    lines.push('')
+  }
+  return lines.join('\n')
+}
+
+await main()

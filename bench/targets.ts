@@ -1,0 +1,310 @@
+/**
+ * The servers under test: gripgate, Pushpin (private zurl, own ports, as
+ * test/helpers/pushpin.ts) and nginx + nchan (plus nginx proxy_cache for the cache-hit run).
+ * Every process listens on 127.0.0.1 and is stopped by the PID started here.
+ * @module
+ */
+import { existsSync } from 'node:fs'
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { findExecutable } from '../test/helpers/pushpin.ts'
+import { answers, freePort, start, stop, waitFor } from './procs.ts'
+
+export const GRIP_KEY = 'bench-grip-key'
+export const PUBLISH_KEY = 'bench-publish-key'
+export const CHANNEL = 'bench'
+
+/** A running server the generator can subscribe to and publish through. */
+export interface Target {
+  name: string
+  port: number
+  /** Request path of an SSE subscription. */
+  subPath: string
+  /** Bytes in the response that prove the subscriber is held and subscribed. */
+  readyMarker: string
+  /** Publishes one SSE message whose data line is `body`. */
+  publish(body: string): Promise<void>
+  /** PIDs whose process trees make up the server (for RSS). */
+  pids(): number[]
+  stop(): Promise<void>
+}
+
+/** The GRIP origin fixture and the static origin, shared by the targets. */
+export interface Origins {
+  gripPort: number
+  staticPort: number
+  stop(): Promise<void>
+}
+
+export async function startOrigins(): Promise<Origins> {
+  const gripPort = await freePort()
+  const staticPort = await freePort()
+  const grip = start('node', ['--import', 'tsx', 'fixtures/grip-origin/main.ts'], {
+    GRIP_KEY,
+    PORT: String(gripPort),
+  })
+  const stat = start('node', ['bench/static-origin.mjs'], { PORT: String(staticPort) })
+  await waitFor(() => answers(`http://127.0.0.1:${gripPort}/plain`), 20_000, 'grip origin')
+  await waitFor(() => answers(`http://127.0.0.1:${staticPort}/x`), 20_000, 'static origin')
+  return {
+    gripPort,
+    staticPort,
+    stop: async () => {
+      await stop(grip)
+      await stop(stat)
+    },
+  }
+}
+
+async function post(url: string, body: string, headers: Record<string, string> = {}) {
+  const r = await fetch(url, { method: 'POST', body, headers })
+  await r.arrayBuffer()
+  if (r.status >= 300) throw new Error(`publish to ${url}: ${r.status}`)
+}
+
+function gripItem(body: string): string {
+  return JSON.stringify({
+    items: [{ channel: CHANNEL, formats: { 'http-stream': { content: `data: ${body}\n\n` } } }],
+  })
+}
+
+/** `nodeArgs` go before the script, e.g. `--cpu-prof --cpu-prof-dir=DIR` to profile the publish path. */
+export async function startGripgate(origins: Origins, nodeArgs: string[] = []): Promise<Target> {
+  const dir = await mkdtemp(join(tmpdir(), 'gripgate-bench-'))
+  const port = await freePort()
+  const config = {
+    origins: {
+      grip: { url: `http://127.0.0.1:${origins.gripPort}` },
+      static: { url: `http://127.0.0.1:${origins.staticPort}` },
+    },
+    routes: [
+      { path: '/stream/*', origin: 'grip', cache: false },
+      { path: '/cached/*', origin: 'static' },
+    ],
+    grip: { key: GRIP_KEY },
+    publish: { keys: [PUBLISH_KEY] },
+    limits: { maxConnections: 200_000 },
+  }
+  await writeFile(join(dir, 'config.json'), JSON.stringify(config))
+  const child = start('node', [
+    ...nodeArgs,
+    'bin/gripgate',
+    'serve',
+    '--config',
+    join(dir, 'config.json'),
+    '--port',
+    String(port),
+    '--drain-ms',
+    '1000',
+  ])
+  const base = `http://127.0.0.1:${port}`
+  await waitFor(() => answers(`${base}/cached/ready`), 20_000, `gripgate\n${child.output()}`)
+  return {
+    name: 'gripgate',
+    port,
+    subPath: `/stream/${CHANNEL}?keepAlive=300`,
+    readyMarker: 'event: ready',
+    publish: (body) =>
+      post(`${base}/publish/`, gripItem(body), {
+        authorization: `Bearer ${PUBLISH_KEY}`,
+        'content-type': 'application/json',
+      }),
+    pids: () => [child.child.pid!],
+    stop: async () => {
+      await stop(child)
+      await rm(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+/** Why Pushpin cannot run, or undefined. */
+export function pushpinMissing(): string | undefined {
+  const missing = ['pushpin', 'zurl', 'condure'].filter((n) => !findExecutable(n))
+  return missing.length
+    ? `${missing.join(', ')} not installed (apt-get install pushpin)`
+    : undefined
+}
+
+function zurlConf(dir: string): string {
+  return `[General]
+in_spec=ipc://${dir}/zurl-in
+in_stream_spec=ipc://${dir}/zurl-in-stream
+out_spec=ipc://${dir}/zurl-out
+ipc_file_mode=600
+defpolicy=deny
+allow=127.0.0.1
+max_open_requests=20000
+buffer_size=200000
+timeout=600
+in_hwm=20000
+out_hwm=20000
+`
+}
+
+function pushpinConf(dir: string, http: number, pub: number, originKey: string, rate: number) {
+  return `[global]
+include={libdir}/internal.conf
+rundir=${dir}/run
+ipc_prefix=pushpin-
+port_offset=0
+stats_connection_ttl=120
+
+[runner]
+services=condure,pushpin-proxy,pushpin-handler
+http_port=127.0.0.1:${http}
+logdir=${dir}/log
+log_level=1
+client_buffer_size=8192
+client_maxconn=60000
+condure_bin=condure
+zurl_bin=zurl
+
+[proxy]
+routesfile=${dir}/routes
+debug=false
+auto_cross_origin=false
+log_from=false
+log_user_agent=false
+sig_iss=pushpin
+sig_key=${originKey}
+updates_check=off
+zurl_out_specs=ipc://${dir}/zurl-in
+zurl_out_stream_specs=ipc://${dir}/zurl-in-stream
+zurl_in_specs=ipc://${dir}/zurl-out
+
+[handler]
+push_in_spec=ipc://{rundir}/{ipc_prefix}push-in
+push_in_sub_specs=ipc://{rundir}/{ipc_prefix}push-in-sub
+push_in_sub_connect=false
+push_in_http_addr=127.0.0.1
+push_in_http_port=${pub}
+push_in_http_max_headers_size=10000
+push_in_http_max_body_size=1000000
+stats_spec=ipc://{rundir}/{ipc_prefix}stats
+command_spec=ipc://{rundir}/{ipc_prefix}command
+message_rate=${rate}
+message_hwm=200000
+message_wait=5000
+id_cache_ttl=60
+connection_subscription_max=20
+subscription_linger=60
+stats_subscription_ttl=60
+stats_report_interval=10
+stats_format=tnetstring
+`
+}
+
+/** Pushpin 1.x; `messageRate` is the handler's `message_rate` (its default is 2500). */
+export async function startPushpin(origins: Origins, messageRate: number): Promise<Target> {
+  const dir = await mkdtemp(join(tmpdir(), 'gripgate-bench-pushpin-'))
+  await mkdir(join(dir, 'run'))
+  await mkdir(join(dir, 'log'))
+  const http = await freePort()
+  const pub = await freePort()
+  await writeFile(join(dir, 'zurl.conf'), zurlConf(dir))
+  await writeFile(join(dir, 'pushpin.conf'), pushpinConf(dir, http, pub, GRIP_KEY, messageRate))
+  await writeFile(join(dir, 'routes'), `* 127.0.0.1:${origins.gripPort}\n`)
+  const zurl = start('zurl', [`--config=${join(dir, 'zurl.conf')}`])
+  const pp = start('pushpin', [`--config=${join(dir, 'pushpin.conf')}`, '--merge-output'])
+  const stopAll = async () => {
+    await stop(pp)
+    await stop(zurl)
+    await rm(dir, { recursive: true, force: true })
+  }
+  const base = `http://127.0.0.1:${http}`
+  try {
+    await waitFor(() => answers(`http://127.0.0.1:${pub}/`, (s) => s === 200), 20_000, 'handler')
+    await waitFor(() => answers(`${base}/stream/ready`), 20_000, 'pushpin proxy')
+  } catch (e) {
+    await stopAll()
+    throw new Error(`${(e as Error).message}\n${pp.output()}`)
+  }
+  return {
+    name: `pushpin (message_rate=${messageRate})`,
+    port: http,
+    subPath: `/stream/${CHANNEL}?keepAlive=300`,
+    readyMarker: 'event: ready',
+    publish: (body) =>
+      post(`http://127.0.0.1:${pub}/publish/`, gripItem(body), {
+        'content-type': 'application/json',
+      }),
+    pids: () => [pp.child.pid!, zurl.child.pid!],
+    stop: stopAll,
+  }
+}
+
+const NCHAN_MODULE = '/usr/lib/nginx/modules/ngx_nchan_module.so'
+
+/** Why nginx + nchan cannot run, or undefined. */
+export function nchanMissing(): string | undefined {
+  if (!findExecutable('nginx') && !existsSync('/usr/sbin/nginx')) return 'nginx not installed'
+  if (!existsSync(NCHAN_MODULE))
+    return `${NCHAN_MODULE} missing (apt-get install libnginx-mod-nchan)`
+  return undefined
+}
+
+/** nginx with nchan (pub/sub) and a proxy_cache server in front of the static origin. */
+export async function startNginx(origins: Origins): Promise<Target & { cachePort: number }> {
+  const dir = await mkdtemp(join(tmpdir(), 'gripgate-bench-nginx-'))
+  await chmod(dir, 0o777)
+  const port = await freePort()
+  const cachePort = await freePort()
+  const conf = `load_module ${NCHAN_MODULE};
+user root;
+worker_processes 1;
+worker_rlimit_nofile 200000;
+daemon off;
+pid ${dir}/nginx.pid;
+error_log ${dir}/error.log warn;
+events { worker_connections 100000; }
+http {
+  access_log off;
+  client_body_temp_path ${dir}/body;
+  proxy_temp_path ${dir}/proxy;
+  fastcgi_temp_path ${dir}/fastcgi;
+  uwsgi_temp_path ${dir}/uwsgi;
+  scgi_temp_path ${dir}/scgi;
+  proxy_cache_path ${dir}/cache keys_zone=bench:10m;
+  server {
+    listen 127.0.0.1:${port};
+    location = /sub { nchan_subscriber eventsource; nchan_channel_id ${CHANNEL}; }
+    location = /pub { nchan_publisher; nchan_channel_id ${CHANNEL}; nchan_message_buffer_length 10; }
+  }
+  server {
+    listen 127.0.0.1:${cachePort};
+    location / { proxy_pass http://127.0.0.1:${origins.staticPort}; proxy_cache bench; proxy_cache_valid 200 1h; }
+  }
+}
+`
+  await writeFile(join(dir, 'nginx.conf'), conf)
+  const child = start('nginx', [
+    '-p',
+    dir,
+    '-c',
+    join(dir, 'nginx.conf'),
+    '-e',
+    join(dir, 'error.log'),
+  ])
+  const stopAll = async () => {
+    await stop(child)
+    await rm(dir, { recursive: true, force: true })
+  }
+  try {
+    await waitFor(() => answers(`http://127.0.0.1:${cachePort}/ready`), 20_000, 'nginx')
+  } catch (e) {
+    await stopAll()
+    throw new Error(`${(e as Error).message}\n${child.output()}`)
+  }
+  return {
+    name: 'nchan',
+    port,
+    cachePort,
+    subPath: '/sub',
+    // nchan sends its headers once the subscriber is registered.
+    readyMarker: '\r\n\r\n',
+    publish: (body) => post(`http://127.0.0.1:${port}/pub`, body, { 'content-type': 'text/plain' }),
+    pids: () => [child.child.pid!],
+    stop: stopAll,
+  }
+}

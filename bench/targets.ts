@@ -5,10 +5,13 @@
  * @module
  */
 import { existsSync } from 'node:fs'
-import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { findExecutable } from '../test/helpers/pushpin.ts'
+import { findExecutable, startPushpin as startPrivatePushpin } from '../test/helpers/pushpin.ts'
+
+export { pushpinMissing } from '../test/helpers/pushpin.ts'
+
 import { answers, freePort, start, stop, waitFor } from './procs.ts'
 
 export const GRIP_KEY = 'bench-grip-key'
@@ -118,119 +121,30 @@ export async function startGripgate(origins: Origins, nodeArgs: string[] = []): 
   }
 }
 
-/** Why Pushpin cannot run, or undefined. */
-export function pushpinMissing(): string | undefined {
-  const missing = ['pushpin', 'zurl', 'condure'].filter((n) => !findExecutable(n))
-  return missing.length
-    ? `${missing.join(', ')} not installed (apt-get install pushpin)`
-    : undefined
-}
-
-function zurlConf(dir: string): string {
-  return `[General]
-in_spec=ipc://${dir}/zurl-in
-in_stream_spec=ipc://${dir}/zurl-in-stream
-out_spec=ipc://${dir}/zurl-out
-ipc_file_mode=600
-defpolicy=deny
-allow=127.0.0.1
-max_open_requests=20000
-buffer_size=200000
-timeout=600
-in_hwm=20000
-out_hwm=20000
-`
-}
-
-function pushpinConf(dir: string, http: number, pub: number, originKey: string, rate: number) {
-  return `[global]
-include={libdir}/internal.conf
-rundir=${dir}/run
-ipc_prefix=pushpin-
-port_offset=0
-stats_connection_ttl=120
-
-[runner]
-services=condure,pushpin-proxy,pushpin-handler
-http_port=127.0.0.1:${http}
-logdir=${dir}/log
-log_level=1
-client_buffer_size=8192
-client_maxconn=60000
-condure_bin=condure
-zurl_bin=zurl
-
-[proxy]
-routesfile=${dir}/routes
-debug=false
-auto_cross_origin=false
-log_from=false
-log_user_agent=false
-sig_iss=pushpin
-sig_key=${originKey}
-updates_check=off
-zurl_out_specs=ipc://${dir}/zurl-in
-zurl_out_stream_specs=ipc://${dir}/zurl-in-stream
-zurl_in_specs=ipc://${dir}/zurl-out
-
-[handler]
-push_in_spec=ipc://{rundir}/{ipc_prefix}push-in
-push_in_sub_specs=ipc://{rundir}/{ipc_prefix}push-in-sub
-push_in_sub_connect=false
-push_in_http_addr=127.0.0.1
-push_in_http_port=${pub}
-push_in_http_max_headers_size=10000
-push_in_http_max_body_size=1000000
-stats_spec=ipc://{rundir}/{ipc_prefix}stats
-command_spec=ipc://{rundir}/{ipc_prefix}command
-message_rate=${rate}
-message_hwm=200000
-message_wait=5000
-id_cache_ttl=60
-connection_subscription_max=20
-subscription_linger=60
-stats_subscription_ttl=60
-stats_report_interval=10
-stats_format=tnetstring
-`
-}
-
 /** Pushpin 1.x; `messageRate` is the handler's `message_rate` (its default is 2500). */
 export async function startPushpin(origins: Origins, messageRate: number): Promise<Target> {
-  const dir = await mkdtemp(join(tmpdir(), 'gripgate-bench-pushpin-'))
-  await mkdir(join(dir, 'run'))
-  await mkdir(join(dir, 'log'))
-  const http = await freePort()
-  const pub = await freePort()
-  await writeFile(join(dir, 'zurl.conf'), zurlConf(dir))
-  await writeFile(join(dir, 'pushpin.conf'), pushpinConf(dir, http, pub, GRIP_KEY, messageRate))
-  await writeFile(join(dir, 'routes'), `* 127.0.0.1:${origins.gripPort}\n`)
-  const zurl = start('zurl', [`--config=${join(dir, 'zurl.conf')}`])
-  const pp = start('pushpin', [`--config=${join(dir, 'pushpin.conf')}`, '--merge-output'])
-  const stopAll = async () => {
-    await stop(pp)
-    await stop(zurl)
-    await rm(dir, { recursive: true, force: true })
-  }
-  const base = `http://127.0.0.1:${http}`
-  try {
-    await waitFor(() => answers(`http://127.0.0.1:${pub}/`, (s) => s === 200), 20_000, 'handler')
-    await waitFor(() => answers(`${base}/stream/ready`), 20_000, 'pushpin proxy')
-  } catch (e) {
-    await stopAll()
-    throw new Error(`${(e as Error).message}\n${pp.output()}`)
-  }
+  const pushpin = await startPrivatePushpin({
+    originPort: origins.gripPort,
+    sigKey: GRIP_KEY,
+    readyPath: '/stream/ready',
+    tuning: {
+      messageRate,
+      messageHwm: 200_000,
+      clientMaxconn: 60_000,
+      zurlMaxOpenRequests: 20_000,
+      zurlHwm: 20_000,
+      logLevel: 1,
+    },
+  })
   return {
     name: `pushpin (message_rate=${messageRate})`,
-    port: http,
+    port: Number(new URL(pushpin.url).port),
     subPath: `/stream/${CHANNEL}?keepAlive=300`,
     readyMarker: 'event: ready',
     publish: (body) =>
-      post(`http://127.0.0.1:${pub}/publish/`, gripItem(body), {
-        'content-type': 'application/json',
-      }),
-    pids: () => [pp.child.pid!, zurl.child.pid!],
-    stop: stopAll,
+      post(`${pushpin.controlUri}publish/`, gripItem(body), { 'content-type': 'application/json' }),
+    pids: pushpin.pids,
+    stop: pushpin.stop,
   }
 }
 

@@ -59,6 +59,35 @@ export interface PushpinOptions {
    * the handler does not take holds yet (the client then gets `500 Accept service unavailable.`).
    */
   readyPath?: string
+  /**
+   * Capacity settings; the defaults suit tests. The benchmark raises them to hold 10,000
+   * subscribers and compares the handler's default `message_rate` (2500) with a raised one.
+   */
+  tuning?: Partial<PushpinTuning>
+}
+
+/** Pushpin and zurl settings that bound load. */
+export interface PushpinTuning {
+  /** `[handler] message_rate`: deliveries per second (Pushpin's default 2500). */
+  messageRate: number
+  /** `[handler] message_hwm`: queued deliveries before items are dropped. */
+  messageHwm: number
+  /** `[runner] client_maxconn`. */
+  clientMaxconn: number
+  /** zurl `max_open_requests`, and its `in_hwm` / `out_hwm`. */
+  zurlMaxOpenRequests: number
+  zurlHwm: number
+  /** `[runner] log_level`. */
+  logLevel: number
+}
+
+const TEST_TUNING: PushpinTuning = {
+  messageRate: 2500,
+  messageHwm: 25000,
+  clientMaxconn: 1000,
+  zurlMaxOpenRequests: 2000,
+  zurlHwm: 1000,
+  logLevel: 2,
 }
 
 /** A running private Pushpin. */
@@ -69,6 +98,8 @@ export interface RunningPushpin {
   controlUri: string
   /** Everything pushpin and zurl printed, for failure messages. */
   output(): string
+  /** PIDs whose process trees are the running Pushpin and zurl (for RSS). */
+  pids(): number[]
   /** Stops pushpin (and its condure, proxy and handler), then zurl, and removes the temp dir. */
   stop(): Promise<void>
 }
@@ -78,7 +109,7 @@ const MAX_LIFETIME_SECONDS = 600
 const START_TIMEOUT_MS = 20_000
 const STOP_TIMEOUT_MS = 5_000
 
-function zurlConf(dir: string): string {
+function zurlConf(dir: string, t: PushpinTuning): string {
   return `[General]
 instance_id=
 in_spec=ipc://${dir}/zurl-in
@@ -90,15 +121,21 @@ ipc_file_mode=600
 defpolicy=deny
 allow=127.0.0.1
 deny=
-max_open_requests=2000
+max_open_requests=${t.zurlMaxOpenRequests}
 buffer_size=200000
 timeout=600
-in_hwm=1000
-out_hwm=1000
+in_hwm=${t.zurlHwm}
+out_hwm=${t.zurlHwm}
 `
 }
 
-function pushpinConf(dir: string, httpPort: number, publishPort: number, o: PushpinOptions) {
+function pushpinConf(
+  dir: string,
+  httpPort: number,
+  publishPort: number,
+  o: PushpinOptions,
+  t: PushpinTuning
+) {
   return `[global]
 include={libdir}/internal.conf
 rundir=${dir}/run
@@ -110,9 +147,9 @@ stats_connection_ttl=120
 services=condure,pushpin-proxy,pushpin-handler
 http_port=127.0.0.1:${httpPort}
 logdir=${dir}/log
-log_level=2
+log_level=${t.logLevel}
 client_buffer_size=8192
-client_maxconn=1000
+client_maxconn=${t.clientMaxconn}
 condure_bin=condure
 zurl_bin=zurl
 
@@ -149,8 +186,8 @@ push_in_http_max_headers_size=10000
 push_in_http_max_body_size=1000000
 stats_spec=ipc://{rundir}/{ipc_prefix}stats
 command_spec=ipc://{rundir}/{ipc_prefix}command
-message_rate=2500
-message_hwm=25000
+message_rate=${t.messageRate}
+message_hwm=${t.messageHwm}
 message_wait=5000
 id_cache_ttl=60
 connection_subscription_max=20
@@ -219,8 +256,12 @@ export async function startPushpin(options: PushpinOptions): Promise<RunningPush
   await mkdir(join(dir, 'log'))
   const httpPort = await freePort()
   const publishPort = await freePort()
-  await writeFile(join(dir, 'zurl.conf'), zurlConf(dir))
-  await writeFile(join(dir, 'pushpin.conf'), pushpinConf(dir, httpPort, publishPort, options))
+  const tuning = { ...TEST_TUNING, ...options.tuning }
+  await writeFile(join(dir, 'zurl.conf'), zurlConf(dir, tuning))
+  await writeFile(
+    join(dir, 'pushpin.conf'),
+    pushpinConf(dir, httpPort, publishPort, options, tuning)
+  )
   await writeFile(join(dir, 'routes'), `* 127.0.0.1:${options.originPort}\n`)
 
   let output = ''
@@ -273,5 +314,6 @@ export async function startPushpin(options: PushpinOptions): Promise<RunningPush
     await stop()
     throw new Error(`${(error as Error).message}\n${output}`)
   }
-  return { url, controlUri, output: () => output, stop }
+  const pids = () => [pushpin.child.pid, zurl.child.pid].filter((pid) => pid !== undefined)
+  return { url, controlUri, output: () => output, pids, stop }
 }

@@ -14,16 +14,13 @@ import { prepareGripHeaders } from './grip/origin-request.ts'
 import { EmbeddedFanout } from './hub/embedded-fanout.ts'
 import type { Platform } from './platform.ts'
 import { OriginTimeoutError, OriginUnreachableError } from './platform.ts'
+import { ADMIN_PREFIX, isWebSocketUpgrade } from './proxy/classify.ts'
 import { forwarderFor } from './proxy/forward.ts'
 import { proxyWithGrip, type SendToOrigin } from './proxy/grip-proxy.ts'
 import { matchRoute } from './proxy/routes.ts'
-import { isWebSocketUpgrade } from './proxy/ws-proxy.ts'
 import { handlePublish } from './publish/route.ts'
 import { handlePurge } from './purge/route.ts'
 import { statsSnapshot } from './stats.ts'
-
-/** Paths the gateway answers itself, never forwarded to an origin. */
-export const ADMIN_PREFIX = '/_gripgate/'
 
 /** A built gateway: the Hono app plus the parts platforms and tests reach into. */
 export interface Gateway {

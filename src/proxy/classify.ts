@@ -9,7 +9,7 @@ import type { RouteConfig } from '../config/types.ts'
 import type { GripSigState } from '../grip/fanout-sig.ts'
 import { matchRoute } from './routes.ts'
 
-/** Paths the gateway answers itself, never forwarded to an origin (as in gateway.ts). */
+/** Paths the gateway answers itself, never forwarded to an origin. */
 export const ADMIN_PREFIX = '/_gripgate/'
 
 /** Why a request is handed to the fanout tier. */

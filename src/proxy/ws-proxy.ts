@@ -14,11 +14,6 @@ import { WsSession } from '../hub/ws-session.ts'
 import type { WebSocketAcceptor } from '../ws-socket.ts'
 import type { SendToOrigin } from './grip-proxy.ts'
 
-/** Whether a request asks to become a WebSocket (RFC 6455 §4.1). */
-export function isWebSocketUpgrade(request: Request): boolean {
-  return request.method === 'GET' && request.headers.get('upgrade')?.toLowerCase() === 'websocket'
-}
-
 /** Handshake fields that describe the client's connection, not the WOH requests (§7.2). */
 const NOT_FORWARDED = [
   'upgrade',

@@ -7,7 +7,7 @@
 import { DurableObject } from 'cloudflare:workers'
 import type { PublishItem } from '../../../src/grip/publish-item.ts'
 import type { PublishReport } from '../../../src/hub/hub.ts'
-import { isWebSocketUpgrade } from '../../../src/proxy/ws-proxy.ts'
+import { isWebSocketUpgrade } from '../../../src/proxy/classify.ts'
 import { workersLogger } from '../logger.ts'
 import type { FanoutEnv } from './env.ts'
 import { errorResponse } from './error-response.ts'

@@ -10,14 +10,12 @@ import { PullCache } from './cache/pull-cache.ts'
 import type { GatewayConfig } from './config/types.ts'
 import { GatewayError, problemResponse } from './errors.ts'
 import type { FanoutTier } from './fanout.ts'
-import { prepareGripHeaders } from './grip/origin-request.ts'
 import { EmbeddedFanout } from './hub/embedded-fanout.ts'
 import type { Platform } from './platform.ts'
 import { OriginTimeoutError, OriginUnreachableError } from './platform.ts'
 import { ADMIN_PREFIX, isWebSocketUpgrade } from './proxy/classify.ts'
-import { forwarderFor } from './proxy/forward.ts'
 import { proxyWithGrip, type SendToOrigin } from './proxy/grip-proxy.ts'
-import { matchRoute } from './proxy/routes.ts'
+import { routeForward } from './proxy/route-forward.ts'
 import { handlePublish } from './publish/route.ts'
 import { handlePurge } from './purge/route.ts'
 import { statsSnapshot } from './stats.ts'
@@ -89,15 +87,12 @@ export function createGateway(platform: Platform, config: GatewayConfig): Gatewa
 
   /** Reaches the origin of the request's route, through the cache unless `direct`. */
   const send: SendToOrigin = async (request, { lastIds, direct }) => {
-    const url = new URL(request.url)
-    const route = matchRoute(config.routes, url.host, url.pathname)
-    if (!route)
-      throw new GatewayError('ROUTE_NOT_FOUND', 404, `no route for ${url.host}${url.pathname}`)
-    const origin = config.origins[route.origin]
-    if (!origin)
-      throw new GatewayError('INTERNAL', 500, `route names unknown origin "${route.origin}"`)
-    const forward = forwarderFor(platform.origin, origin, request, (headers) =>
-      prepareGripHeaders(headers, config.grip, platform.clock.now(), lastIds)
+    const { route, forward } = routeForward(
+      config,
+      platform.origin,
+      platform.clock,
+      request,
+      lastIds
     )
     return direct ? cache.bypass(request, forward) : cache.handle(request, route.cache, forward)
   }

@@ -7,15 +7,12 @@
  */
 import { markOutcome, stripEdgeOnly } from '../../../src/cache/respond.ts'
 import type { GatewayConfig } from '../../../src/config/types.ts'
-import { GatewayError } from '../../../src/errors.ts'
 import type { FanoutTier } from '../../../src/fanout.ts'
-import { prepareGripHeaders } from '../../../src/grip/origin-request.ts'
 import { withoutHopByHop } from '../../../src/http/headers.ts'
 import type { LastIds, OriginAgain } from '../../../src/hub/hold-context.ts'
 import type { Clock, Origin } from '../../../src/platform.ts'
-import { forwarderFor } from '../../../src/proxy/forward.ts'
 import { proxyWithGrip, type SendToOrigin } from '../../../src/proxy/grip-proxy.ts'
-import { matchRoute } from '../../../src/proxy/routes.ts'
+import { routeForward } from '../../../src/proxy/route-forward.ts'
 import type { WireRequest } from './wire.ts'
 
 /**
@@ -24,16 +21,7 @@ import type { WireRequest } from './wire.ts'
  */
 export function originSender(config: GatewayConfig, origin: Origin, clock: Clock): SendToOrigin {
   return async (request, { lastIds }) => {
-    const url = new URL(request.url)
-    const route = matchRoute(config.routes, url.host, url.pathname)
-    if (!route)
-      throw new GatewayError('ROUTE_NOT_FOUND', 404, `no route for ${url.host}${url.pathname}`)
-    const target = config.origins[route.origin]
-    if (!target)
-      throw new GatewayError('INTERNAL', 500, `route names unknown origin "${route.origin}"`)
-    const forward = forwarderFor(origin, target, request, (headers) =>
-      prepareGripHeaders(headers, config.grip, clock.now(), lastIds)
-    )
+    const { forward } = routeForward(config, origin, clock, request, lastIds)
     const response = await forward({
       method: request.method,
       headers: request.headers,

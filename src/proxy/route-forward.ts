@@ -1,0 +1,36 @@
+/**
+ * From a request to a way of sending it to its route's origin, with the GRIP request headers
+ * (Grip-Sig, Grip-Feature, Grip-Last) added on the way: shared by the gateway and by every
+ * fanout tier that reaches the origin itself.
+ * @module
+ */
+
+import type { Forward } from '../cache/fill.ts'
+import type { GatewayConfig, RouteConfig } from '../config/types.ts'
+import { GatewayError } from '../errors.ts'
+import { prepareGripHeaders } from '../grip/origin-request.ts'
+import type { LastIds } from '../hub/hold-context.ts'
+import type { Clock, Origin } from '../platform.ts'
+import { forwarderFor } from './forward.ts'
+import { matchRoute } from './routes.ts'
+
+/** The request's route and a `Forward` to its origin; 404 when no route matches. */
+export function routeForward(
+  config: GatewayConfig,
+  origin: Origin,
+  clock: Clock,
+  request: Request,
+  lastIds: LastIds | undefined
+): { route: RouteConfig; forward: Forward } {
+  const url = new URL(request.url)
+  const route = matchRoute(config.routes, url.host, url.pathname)
+  if (!route)
+    throw new GatewayError('ROUTE_NOT_FOUND', 404, `no route for ${url.host}${url.pathname}`)
+  const target = config.origins[route.origin]
+  if (!target)
+    throw new GatewayError('INTERNAL', 500, `route names unknown origin "${route.origin}"`)
+  const forward = forwarderFor(origin, target, request, (headers) =>
+    prepareGripHeaders(headers, config.grip, clock.now(), lastIds)
+  )
+  return { route, forward }
+}

@@ -27,6 +27,12 @@ const flag = (name: string) =>
   process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3)
 const SIZES = flag('sizes')?.split(',').map(Number) ?? (quick ? [1000] : [1000, 5000, 10_000])
 const RUNS = Number(flag('runs') ?? (quick ? 1 : 3))
+/** `--only=gripgate,nchan` limits the servers (names as in the table); `--no-cache` skips autocannon. */
+const ONLY = flag('only')?.split(',')
+const CACHE_RUN = !process.argv.includes('--no-cache')
+/** `--profile=DIR` writes a V8 CPU profile of each gripgate run to DIR (`--cpu-prof`). */
+const PROFILE_DIR = flag('profile')
+const gripgateArgs = PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []
 /** Total wait for a burst (Pushpin's default message_rate would otherwise take minutes). */
 const BURST_WAIT_MS = 20_000
 const PROBES = quick ? 5 : 10
@@ -155,7 +161,7 @@ async function main() {
   const started = new Date()
   const skipped: string[] = []
   const origins: Origins = await startOrigins()
-  const targets: [string, Starter][] = [['gripgate', () => startGripgate(origins)]]
+  const targets: [string, Starter][] = [['gripgate', () => startGripgate(origins, gripgateArgs)]]
   const ppMissing = pushpinMissing()
   if (ppMissing) skipped.push(`Pushpin skipped: ${ppMissing}`)
   else {
@@ -165,6 +171,12 @@ async function main() {
   const ncMissing = nchanMissing()
   if (ncMissing) skipped.push(`nchan skipped: ${ncMissing}`)
   else targets.push(['nchan', () => startNginx(origins)])
+  if (ONLY) {
+    const unknown = ONLY.filter((name) => !targets.some(([t]) => t.startsWith(name)))
+    if (unknown.length) throw new Error(`--only: no server named ${unknown.join(', ')}`)
+    for (let i = targets.length - 1; i >= 0; i--)
+      if (!ONLY.some((name) => targets[i]![0].startsWith(name))) targets.splice(i, 1)
+  }
   for (const line of skipped) console.log(line)
 
   const results = new Map<string, Map<number, RunResult | string>>()
@@ -183,7 +195,8 @@ async function main() {
     }
     // Cache hits: gripgate vs nginx proxy_cache on the same static origin.
     const cache: [string, number][] = []
-    if (existsSync('node_modules/.bin/autocannon')) {
+    if (!CACHE_RUN) skipped.push('cache-hit run skipped (--no-cache)')
+    else if (existsSync('node_modules/.bin/autocannon')) {
       const gg = await startGripgate(origins)
       try {
         const url = `http://127.0.0.1:${gg.port}/cached/item`
@@ -207,7 +220,10 @@ async function main() {
     const md = report(started, results, cache, skipped)
     console.log(`\n${md}`)
     await mkdir('bench/results', { recursive: true })
-    const file = `bench/results/${started.toISOString().slice(0, 10)}${quick ? '-quick' : ''}.md`
+    // Partial runs (a subset of servers, sizes or runs) never overwrite a full result.
+    const partial = ONLY || flag('sizes') || flag('runs') || !CACHE_RUN
+    const suffix = quick ? '-quick' : partial ? '-partial' : ''
+    const file = `bench/results/${started.toISOString().slice(0, 10)}${suffix}.md`
     await writeFile(file, md)
     console.log(`written to ${file}`)
   } finally {

@@ -1,7 +1,8 @@
 /**
  * `npm run bench [-- --quick]`: fan-out latency, delivery throughput, connect rate and RSS per
- * idle connection of gripgate, Pushpin and nginx + nchan side by side, plus cache-hit throughput
- * of gripgate vs nginx proxy_cache. Prints a markdown table and writes bench/results/<date>.md.
+ * idle connection of gripgate, Pushpin and nginx + nchan side by side, with SSE and WebSocket
+ * subscribers, plus cache-hit throughput of gripgate vs nginx proxy_cache. Prints markdown
+ * tables and writes bench/results/<date>.md.
  * @module
  */
 import { execFileSync, spawnSync } from 'node:child_process'
@@ -19,6 +20,7 @@ import {
   startOrigins,
   startPushpin,
   type Target,
+  type Transport,
 } from './targets.ts'
 
 const quick = process.argv.includes('--quick')
@@ -30,6 +32,12 @@ const RUNS = Number(flag('runs') ?? (quick ? 1 : 3))
 /** `--only=gripgate,nchan` limits the servers (names as in the table); `--no-cache` skips autocannon. */
 const ONLY = flag('only')?.split(',')
 const CACHE_RUN = !process.argv.includes('--no-cache')
+const TRANSPORT_NAMES: Record<Transport, string> = { sse: 'SSE', ws: 'WebSocket' }
+/** `--transport=sse,ws`; the full run measures both, `--quick` only SSE. */
+const TRANSPORTS = (flag('transport')?.split(',') ?? (quick ? ['sse'] : ['sse', 'ws'])).map((t) => {
+  if (!(t in TRANSPORT_NAMES)) throw new Error(`--transport: ${t} is not sse or ws`)
+  return t as Transport
+})
 /** `--profile=DIR` writes a V8 CPU profile of each gripgate run to DIR (`--cpu-prof`). */
 const PROFILE_DIR = flag('profile')
 const gripgateArgs = PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []
@@ -50,6 +58,7 @@ interface RunResult {
   deliveriesPerSec: number
   burstDelivered: number
   genCpuMs: number
+  reconnects: number
 }
 
 const median = (xs: number[]) => {
@@ -57,10 +66,10 @@ const median = (xs: number[]) => {
   return v.length ? v[Math.floor((v.length - 1) / 2)]! : Number.NaN
 }
 
-async function runOnce(target: Target, n: number): Promise<RunResult> {
+async function runOnce(target: Target, transport: Transport, n: number): Promise<RunResult> {
   const cpu0 = process.cpuUsage()
   const rss0 = treeRssKiB(target.pids())
-  const subs = await subscribe(target, n, 120_000)
+  const subs = await subscribe(target, transport, n, 120_000)
   await sleep(1000)
   const rss1 = treeRssKiB(target.pids())
   try {
@@ -97,6 +106,7 @@ async function runOnce(target: Target, n: number): Promise<RunResult> {
       deliveriesPerSec: delivered / (Number(end - startNs) / 1e9),
       burstDelivered: delivered / (BURST * n),
       genCpuMs: (cpu.user + cpu.system) / 1000,
+      reconnects: subs.reconnects,
     }
   } finally {
     subs.close()
@@ -105,18 +115,24 @@ async function runOnce(target: Target, n: number): Promise<RunResult> {
 
 type Starter = () => Promise<Target>
 
-async function measure(name: string, starter: Starter, n: number): Promise<RunResult | string> {
+async function measure(
+  name: string,
+  starter: Starter,
+  transport: Transport,
+  n: number
+): Promise<RunResult | string> {
   const runs: RunResult[] = []
+  const what = `${name} ${TRANSPORT_NAMES[transport]} N=${n}`
   for (let r = 0; r < RUNS; r++) {
     const target = await starter()
     try {
-      const res = await runOnce(target, n)
+      const res = await runOnce(target, transport, n)
       console.log(
-        `  ${name} N=${n} run ${r + 1}: ${JSON.stringify(res, (_k, v) => (typeof v === 'number' ? Number(v.toFixed(2)) : v))}`
+        `  ${what} run ${r + 1}: ${JSON.stringify(res, (_k, v) => (typeof v === 'number' ? Number(v.toFixed(2)) : v))}`
       )
       runs.push(res)
     } catch (e) {
-      console.log(`  ${name} N=${n} run ${r + 1}: failed: ${(e as Error).message.split('\n')[0]}`)
+      console.log(`  ${what} run ${r + 1}: failed: ${(e as Error).message.split('\n')[0]}`)
     } finally {
       await target.stop()
     }
@@ -179,18 +195,20 @@ async function main() {
   }
   for (const line of skipped) console.log(line)
 
-  const results = new Map<string, Map<number, RunResult | string>>()
+  const results: Results = new Map()
   try {
     for (const n of SIZES) {
-      for (const [name, starter] of targets) {
-        const row = results.get(name) ?? new Map()
-        results.set(name, row)
-        row.set(
-          n,
-          await measure(name, starter, n).catch(
-            (e) => `failed: ${(e as Error).message.split('\n')[0]}`
+      for (const transport of TRANSPORTS) {
+        for (const [name, starter] of targets) {
+          const row = results.get(name) ?? new Map()
+          results.set(name, row)
+          row.set(
+            section(transport, n),
+            await measure(name, starter, transport, n).catch(
+              (e) => `failed: ${(e as Error).message.split('\n')[0]}`
+            )
           )
-        )
+        }
       }
     }
     // Cache hits: gripgate vs nginx proxy_cache on the same static origin.
@@ -221,7 +239,7 @@ async function main() {
     console.log(`\n${md}`)
     await mkdir('bench/results', { recursive: true })
     // Partial runs (a subset of servers, sizes or runs) never overwrite a full result.
-    const partial = ONLY || flag('sizes') || flag('runs') || !CACHE_RUN
+    const partial = ONLY || flag('sizes') || flag('runs') || flag('transport') || !CACHE_RUN
     const suffix = quick ? '-quick' : partial ? '-partial' : ''
     const file = `bench/results/${started.toISOString().slice(0, 10)}${suffix}.md`
     await writeFile(file, md)
@@ -231,20 +249,29 @@ async function main() {
   }
 }
 
+/** Per server, per section (`section(transport, n)`): the median run, or why there is none. */
+type Results = Map<string, Map<string, RunResult | string>>
+
+const section = (transport: Transport, n: number) =>
+  `N = ${n.toLocaleString('en')} ${TRANSPORT_NAMES[transport]}`
+
 function report(
   started: Date,
-  results: Map<string, Map<number, RunResult | string>>,
+  results: Results,
   cache: [string, number][],
   skipped: string[]
 ): string {
   const names = [...results.keys()]
-  const peers = names.filter((x) => x !== 'gripgate')
+  // Ratio columns only when gripgate ran (`--only` may leave it out).
+  const peers = names.includes('gripgate') ? names.filter((x) => x !== 'gripgate') : []
   const lines = [
     `# gripgate bench ${started.toISOString()}${quick ? ' (quick)' : ''}`,
     '',
     `Machine: ${machine()}`,
     '',
-    `SSE subscribers on 127.0.0.1, ${RUNS === 1 ? '1 run' : `median of ${RUNS} runs`}; latency: median over ${PROBES} single messages (each awaited by every subscriber); burst: ${BURST} messages published at once. RSS: server process tree, (after connecting N − before) / N. Ratios are gripgate ÷ peer.`,
+    `Subscribers on 127.0.0.1, ${RUNS === 1 ? '1 run' : `median of ${RUNS} runs`}; latency: median over ${PROBES} single messages (each awaited by every subscriber); burst: ${BURST} messages published at once. RSS: server process tree, (after connecting N − before) / N. Ratios are gripgate ÷ peer.`,
+    '',
+    'SSE: each message is the event `data: <seq> <sendTimeNs>`. WebSocket: each message is the text `<seq> <sendTimeNs>`; gripgate and Pushpin (route `over_http`) open it as WebSocket-over-HTTP to the GRIP origin fixture, which subscribes the connection and sends `ready bench`; nchan (`nchan_subscriber eventsource websocket`) subscribes before its `101`. Reconnects: subscribers opened again because their socket closed before they were subscribed or they were not subscribed within 10 s (at most 3 per subscriber).',
     '',
     ...skipped.map((s) => `- ${s}`),
     '',
@@ -259,26 +286,29 @@ function report(
     ['connectRate', 'connects/s', 0],
     ['rssPerConnKiB', 'RSS per idle conn (KiB)', 1],
     ['genCpuMs', 'generator CPU (ms)', 0],
+    ['reconnects', 'reconnects', 0],
   ]
+  const row = (cells: string[]) => `| ${cells.join(' | ')} |`
   for (const n of SIZES) {
-    lines.push(`## N = ${n.toLocaleString('en')}`, '')
-    lines.push(
-      `| metric | ${names.join(' | ')} | ${peers.map((p) => `gripgate ÷ ${p}`).join(' | ')} |`
-    )
-    lines.push(`|---|${names.map(() => '---:').join('|')}|${peers.map(() => '---:').join('|')}|`)
-    for (const [key, label, d] of metrics) {
-      const val = (name: string) => {
-        const r = results.get(name)?.get(n)
-        return typeof r === 'object' ? r[key] : Number.NaN
+    for (const transport of TRANSPORTS) {
+      const key = section(transport, n)
+      lines.push(`## ${key}`, '')
+      lines.push(row(['metric', ...names, ...peers.map((p) => `gripgate ÷ ${p}`)]))
+      lines.push(row(['---', ...names.map(() => '---:'), ...peers.map(() => '---:')]))
+      for (const [metric, label, d] of metrics) {
+        const val = (name: string) => {
+          const r = results.get(name)?.get(key)
+          return typeof r === 'object' ? r[metric] : Number.NaN
+        }
+        const cells = names.map((name) => {
+          const r = results.get(name)?.get(key)
+          return typeof r === 'string' ? r : fmt(val(name), d)
+        })
+        const ratios = peers.map((p) => fmt(val('gripgate') / val(p), 2))
+        lines.push(row([label, ...cells, ...ratios]))
       }
-      const cells = names.map((name) => {
-        const r = results.get(name)?.get(n)
-        return typeof r === 'string' ? r : fmt(val(name), d)
-      })
-      const ratios = peers.map((p) => fmt(val('gripgate') / val(p), 2))
-      lines.push(`| ${label} | ${cells.join(' | ')} | ${ratios.join(' | ')} |`)
+      lines.push('')
     }
-    lines.push('')
   }
   if (cache.length) {
     lines.push(

@@ -1,11 +1,19 @@
 /**
- * The lean load generator: N SSE subscribers on raw `net` sockets, no HTTP parsing beyond
- * finding a marker (subscribed) and `data: <seq> <sendTime>` lines (deliveries).
+ * The lean load generator: N subscribers on raw `net` sockets, SSE (sse-client.ts) or
+ * WebSocket (ws-client.ts), each waited for until it is subscribed; then per-message delivery
+ * latency from the `<seq> <sendTimeNs>` stamp every message carries.
+ * A subscriber whose socket closes before it is subscribed, or that is not subscribed within
+ * `READY_TIMEOUT_MS`, is destroyed and opened again, at most `MAX_RETRIES` times: under a
+ * connect storm a server may reset a connection or time out its origin request, and one lost
+ * open should not fail a run of 10,000 (the re-opens are counted and reported).
  * @module
  */
 import net from 'node:net'
 import { sleep } from './procs.ts'
-import type { Target } from './targets.ts'
+import type { Protocol, Sink } from './protocol.ts'
+import { sseProtocol } from './sse-client.ts'
+import type { Target, Transport } from './targets.ts'
+import { wsProtocol } from './ws-client.ts'
 
 /** Latency summary of one message, milliseconds. */
 export interface Latency {
@@ -20,6 +28,8 @@ export interface Subscribers {
   /** Subscribers per second while connecting (first SYN to last subscribed). */
   connectRate: number
   count: number
+  /** Subscribers opened again after a failed or stuck open. */
+  reconnects: number
   /** Deliveries of message `seq` so far. */
   deliveries(seq: number): number
   /** Latencies (ns from the message's timestamp) of message `seq`. */
@@ -31,98 +41,128 @@ export interface Subscribers {
 
 /** Message slots per run (latency probes plus the burst). */
 export const MAX_MESSAGES = 256
+/** How long one open may take before it is given up and tried again. */
+const READY_TIMEOUT_MS = 10_000
+/** Re-opens per subscriber. */
+const MAX_RETRIES = 3
+/** Pause before a re-open, so a server that just refused is not hammered at once. */
+const RETRY_DELAY_MS = 200
+/** How often opens are checked against `READY_TIMEOUT_MS`. */
+const SWEEP_MS = 500
 
-/** Opens `n` subscribers (at most `inFlight` connecting at once) and waits until all are held. */
+function protocolOf(target: Target, transport: Transport): Protocol {
+  const sub = target.subscriptions[transport]
+  if (!sub) throw new Error(`${target.name} has no ${transport} subscription`)
+  if (transport === 'ws') return wsProtocol(sub.path, target.port, sub.ready)
+  if (sub.ready === undefined) throw new Error(`${target.name}: an SSE subscription needs a marker`)
+  return sseProtocol(sub.path, sub.ready)
+}
+
+/** Opens `n` subscribers (at most `inFlight` opening at once) and waits until all are held. */
 export async function subscribe(
   target: Target,
+  transport: Transport,
   n: number,
   timeoutMs: number,
   inFlight = 200
 ): Promise<Subscribers> {
-  const request = Buffer.from(
-    `GET ${target.subPath} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n`
-  )
-  const sockets: net.Socket[] = []
+  const protocol = protocolOf(target, transport)
+  const sockets: (net.Socket | undefined)[] = new Array(n)
+  const retries = new Uint8Array(n)
+  /** Date.now() of each subscriber's current open; 0 once subscribed or while waiting to retry. */
+  const openedAt = new Float64Array(n)
   const counts = new Uint32Array(MAX_MESSAGES)
   const lat: Float64Array[] = []
   const lastAt: bigint[] = new Array(MAX_MESSAGES).fill(0n)
   for (let i = 0; i < MAX_MESSAGES; i++) lat.push(new Float64Array(n))
+  let started = 0
   let subscribed = 0
   let failed = 0
-  let opened = 0
-  const marker = target.readyMarker
+  let reconnects = 0
+  let closing = false
 
-  const onDelivery = (text: string, now: bigint) => {
-    let at = text.indexOf('data: ')
-    while (at !== -1) {
-      const sp = text.indexOf(' ', at + 6)
-      const nl = text.indexOf('\n', at + 6)
-      if (sp === -1 || nl === -1 || sp > nl) break
-      const seq = Number(text.slice(at + 6, sp))
-      const sent = BigInt(text.slice(sp + 1, nl))
-      if (seq >= 0 && seq < MAX_MESSAGES) {
-        lat[seq]![counts[seq]!] = Number(now - sent)
-        counts[seq]!++
-        lastAt[seq] = now
-      }
-      at = text.indexOf('data: ', nl)
-    }
+  const message: Sink['message'] = (seq, sentNs, now) => {
+    if (seq >= MAX_MESSAGES) return
+    const i = counts[seq]!
+    if (i >= n) return // more deliveries than subscribers: duplicates; keep to the array
+    lat[seq]![i] = Number(now) - sentNs
+    counts[seq] = i + 1
+    lastAt[seq] = now
   }
 
-  const open = () => {
-    const socket = net.connect({ host: '127.0.0.1', port: target.port })
-    sockets.push(socket)
-    opened++
-    let ready = false
-    let carry = ''
-    socket.setNoDelay(true)
-    socket.on('connect', () => socket.write(request))
-    socket.on('data', (chunk: Buffer) => {
-      const now = process.hrtime.bigint()
-      let text = carry + chunk.toString('latin1')
-      if (!ready) {
-        const m = text.indexOf(marker)
-        if (m === -1) {
-          carry = text.slice(-64)
-          return
-        }
-        ready = true
-        subscribed++
-        text = text.slice(m + marker.length)
-      }
-      const lastNl = text.lastIndexOf('\n')
-      if (lastNl === -1) {
-        carry = text
-        return
-      }
-      carry = text.slice(lastNl + 1)
-      if (text.indexOf('data: ') !== -1) onDelivery(text.slice(0, lastNl + 1), now)
-    })
-    socket.on('error', () => {
+  const retry = (slot: number) => {
+    const old = sockets[slot]
+    sockets[slot] = undefined
+    openedAt[slot] = 0
+    old?.destroy()
+    if (retries[slot]! >= MAX_RETRIES) {
       failed++
+      return
+    }
+    retries[slot]!++
+    reconnects++
+    setTimeout(() => {
+      if (!closing) open(slot)
+    }, RETRY_DELAY_MS)
+  }
+
+  const open = (slot: number) => {
+    const socket = net.connect({ host: '127.0.0.1', port: target.port })
+    sockets[slot] = socket
+    openedAt[slot] = Date.now()
+    let ready = false
+    const read = protocol.reader(socket, {
+      ready: () => {
+        ready = true
+        openedAt[slot] = 0
+        subscribed++
+      },
+      message,
     })
+    socket.setNoDelay(true)
+    socket.on('connect', () => socket.write(protocol.request))
+    socket.on('data', (chunk: Buffer) => read(chunk, process.hrtime.bigint()))
+    // 'close' follows every error; a subscribed socket that closes just misses its deliveries.
+    socket.on('error', () => {})
+    socket.on('close', () => {
+      if (!ready && !closing && sockets[slot] === socket) retry(slot)
+    })
+  }
+
+  const sweep = () => {
+    const stale = Date.now() - READY_TIMEOUT_MS
+    for (let slot = 0; slot < started; slot++) {
+      const at = openedAt[slot]!
+      if (at !== 0 && at < stale) retry(slot)
+    }
   }
 
   const began = process.hrtime.bigint()
   const deadline = Date.now() + timeoutMs
-  while (opened < n && Date.now() < deadline) {
-    while (opened < n && opened - subscribed - failed < inFlight) open()
-    await sleep(1)
+  let swept = Date.now()
+  while (subscribed + failed < n && Date.now() < deadline) {
+    while (started < n && started - subscribed - failed < inFlight) open(started++)
+    if (Date.now() - swept >= SWEEP_MS) {
+      sweep()
+      swept = Date.now()
+    }
+    await sleep(started < n ? 1 : 5)
   }
-  while (subscribed + failed < n && Date.now() < deadline) await sleep(5)
   const seconds = Number(process.hrtime.bigint() - began) / 1e9
   const close = () => {
-    for (const s of sockets) s.destroy()
+    closing = true
+    for (const s of sockets) s?.destroy()
   }
   if (subscribed < n) {
     close()
     throw new Error(
-      `${target.name}: ${subscribed}/${n} subscribed (${failed} failed) in ${timeoutMs} ms`
+      `${target.name}: ${subscribed}/${n} subscribed (${failed} failed, ${reconnects} reconnects) in ${timeoutMs} ms`
     )
   }
   return {
     connectRate: n / seconds,
     count: n,
+    reconnects,
     deliveries: (seq) => counts[seq]!,
     latencies: (seq) => lat[seq]!.subarray(0, counts[seq]!),
     lastArrival: (seq) => lastAt[seq]!,

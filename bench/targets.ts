@@ -2,12 +2,19 @@
  * The servers under test: gripgate, Pushpin (private zurl, own ports, as
  * test/helpers/pushpin.ts) and nginx + nchan (plus nginx proxy_cache for the cache-hit run).
  * Every process listens on 127.0.0.1 and is stopped by the PID started here.
+ *
+ * Each serves SSE and WebSocket subscribers. gripgate and Pushpin hold both through the GRIP
+ * origin fixture (fixtures/grip-origin): an SSE stream hold, and WebSocket-over-HTTP whose OPEN
+ * the origin accepts, subscribes to the channel and greets with `ready bench`. nchan serves
+ * both transports on one location. One publish reaches both: an SSE event `data: <body>` and a
+ * WebSocket text message `<body>`.
  * @module
  */
 import { existsSync } from 'node:fs'
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { wsReadyMessage } from '../fixtures/grip-origin/origin.ts'
 import { findExecutable, startPushpin as startPrivatePushpin } from '../test/helpers/pushpin.ts'
 
 export { pushpinMissing } from '../test/helpers/pushpin.ts'
@@ -18,15 +25,27 @@ export const GRIP_KEY = 'bench-grip-key'
 export const PUBLISH_KEY = 'bench-publish-key'
 export const CHANNEL = 'bench'
 
+/** How subscribers reach the server. */
+export type Transport = 'sse' | 'ws'
+
+/** How to open one subscriber of a transport. */
+export interface Subscription {
+  /** Request path. */
+  path: string
+  /**
+   * What proves the subscriber is held and subscribed. SSE: bytes in the response.
+   * WebSocket: the text of a message; undefined when the `101` itself proves it.
+   */
+  ready: string | undefined
+}
+
 /** A running server the generator can subscribe to and publish through. */
 export interface Target {
   name: string
   port: number
-  /** Request path of an SSE subscription. */
-  subPath: string
-  /** Bytes in the response that prove the subscriber is held and subscribed. */
-  readyMarker: string
-  /** Publishes one SSE message whose data line is `body`. */
+  /** Per transport the server serves. */
+  subscriptions: Partial<Record<Transport, Subscription>>
+  /** Publishes one message: SSE `data: <body>`, WebSocket text `<body>`. */
   publish(body: string): Promise<void>
   /** PIDs whose process trees make up the server (for RSS). */
   pids(): number[]
@@ -67,9 +86,17 @@ async function post(url: string, body: string, headers: Record<string, string> =
 }
 
 function gripItem(body: string): string {
-  return JSON.stringify({
-    items: [{ channel: CHANNEL, formats: { 'http-stream': { content: `data: ${body}\n\n` } } }],
-  })
+  const formats = {
+    'http-stream': { content: `data: ${body}\n\n` },
+    'ws-message': { content: body },
+  }
+  return JSON.stringify({ items: [{ channel: CHANNEL, formats }] })
+}
+
+/** gripgate and Pushpin: the GRIP origin's stream hold and its WebSocket-over-HTTP path. */
+const GRIP_SUBSCRIPTIONS: Target['subscriptions'] = {
+  sse: { path: `/stream/${CHANNEL}?keepAlive=300`, ready: 'event: ready' },
+  ws: { path: `/ws/${CHANNEL}`, ready: wsReadyMessage(CHANNEL) },
 }
 
 /** `nodeArgs` go before the script, e.g. `--cpu-prof --cpu-prof-dir=DIR` to profile the publish path. */
@@ -83,6 +110,8 @@ export async function startGripgate(origins: Origins, nodeArgs: string[] = []): 
     },
     routes: [
       { path: '/stream/*', origin: 'grip', cache: false },
+      // A WebSocket upgrade on any route goes to the origin as WebSocket-over-HTTP.
+      { path: '/ws/*', origin: 'grip', cache: false },
       { path: '/cached/*', origin: 'static' },
     ],
     grip: { key: GRIP_KEY },
@@ -106,8 +135,7 @@ export async function startGripgate(origins: Origins, nodeArgs: string[] = []): 
   return {
     name: 'gripgate',
     port,
-    subPath: `/stream/${CHANNEL}?keepAlive=300`,
-    readyMarker: 'event: ready',
+    subscriptions: GRIP_SUBSCRIPTIONS,
     publish: (body) =>
       post(`${base}/publish/`, gripItem(body), {
         authorization: `Bearer ${PUBLISH_KEY}`,
@@ -124,7 +152,10 @@ export async function startGripgate(origins: Origins, nodeArgs: string[] = []): 
 /** Pushpin 1.x; `messageRate` is the handler's `message_rate` (its default is 2500). */
 export async function startPushpin(origins: Origins, messageRate: number): Promise<Target> {
   const pushpin = await startPrivatePushpin({
-    originPort: origins.gripPort,
+    // The helper writes the routes line `* 127.0.0.1:<originPort>`, and has no option for the
+    // target's flags. `over_http` makes Pushpin speak WebSocket-over-HTTP to the origin for a
+    // WebSocket client instead of opening a WebSocket to it; plain HTTP is proxied as before.
+    originPort: `${origins.gripPort},over_http` as unknown as number,
     sigKey: GRIP_KEY,
     readyPath: '/stream/ready',
     tuning: {
@@ -139,8 +170,7 @@ export async function startPushpin(origins: Origins, messageRate: number): Promi
   return {
     name: `pushpin (message_rate=${messageRate})`,
     port: Number(new URL(pushpin.url).port),
-    subPath: `/stream/${CHANNEL}?keepAlive=300`,
-    readyMarker: 'event: ready',
+    subscriptions: GRIP_SUBSCRIPTIONS,
     publish: (body) =>
       post(`${pushpin.controlUri}publish/`, gripItem(body), { 'content-type': 'application/json' }),
     pids: pushpin.pids,
@@ -182,7 +212,7 @@ http {
   proxy_cache_path ${dir}/cache keys_zone=bench:10m;
   server {
     listen 127.0.0.1:${port};
-    location = /sub { nchan_subscriber eventsource; nchan_channel_id ${CHANNEL}; }
+    location = /sub { nchan_subscriber eventsource websocket; nchan_channel_id ${CHANNEL}; }
     location = /pub { nchan_publisher; nchan_channel_id ${CHANNEL}; nchan_message_buffer_length 10; }
   }
   server {
@@ -214,9 +244,11 @@ http {
     name: 'nchan',
     port,
     cachePort,
-    subPath: '/sub',
-    // nchan sends its headers once the subscriber is registered.
-    readyMarker: '\r\n\r\n',
+    // nchan answers (headers, or the 101) once the subscriber is registered.
+    subscriptions: {
+      sse: { path: '/sub', ready: '\r\n\r\n' },
+      ws: { path: '/sub', ready: undefined },
+    },
     publish: (body) => post(`http://127.0.0.1:${port}/pub`, body, { 'content-type': 'text/plain' }),
     pids: () => [child.child.pid!],
     stop: stopAll,

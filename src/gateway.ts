@@ -43,6 +43,7 @@ export function createGateway(platform: Platform, config: GatewayConfig): Gatewa
       logger: platform.logger,
       limits: config.limits,
       websocket: platform.websocket,
+      streams: platform.streams,
     })
   const app = new Hono()
 

@@ -8,6 +8,7 @@
 import type { CacheStore } from './cache/store.ts'
 import type { GatewayConfig, OriginConfig } from './config/types.ts'
 import type { FanoutTier } from './fanout.ts'
+import type { HeldStreamOpener } from './held-stream.ts'
 import type { WebSocketAcceptor } from './ws-socket.ts'
 
 /** Wall-clock time, injectable so tests can move it. */
@@ -51,6 +52,8 @@ export interface Platform {
   waitUntil: WaitUntil
   /** Completes client WebSocket upgrades; absent where the platform cannot hold sockets. */
   websocket?: WebSocketAcceptor
+  /** Writes held streams straight to the platform's sockets; absent means web streams. */
+  streams?: HeldStreamOpener
   /** Builds the fanout tier; absent means the embedded, in-process one. */
   fanout?: (config: GatewayConfig) => FanoutTier
 }

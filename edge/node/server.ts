@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { Server } from 'node:http'
+import type { Server, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { WebSocketServer } from 'ws'
@@ -14,6 +14,7 @@ import { createGateway, type Gateway } from '../../src/gateway.ts'
 import type { Logger, Platform } from '../../src/platform.ts'
 import { consoleLogger } from './logger.ts'
 import { NodeOrigin } from './origin.ts'
+import { SocketStreamOpener } from './socket-stream.ts'
 import { systemClock } from './system-clock.ts'
 import { nodeWebSocketAcceptor } from './websocket.ts'
 
@@ -37,7 +38,7 @@ export interface RunningGateway {
 export function nodePlatform(
   config: GatewayConfig,
   logger: Logger
-): Platform & { close(): Promise<void> } {
+): Platform & { streams: SocketStreamOpener; close(): Promise<void> } {
   const origin = new NodeOrigin()
   const pending = new Set<Promise<unknown>>()
   return {
@@ -49,6 +50,7 @@ export function nodePlatform(
     clock: systemClock,
     logger,
     websocket: nodeWebSocketAcceptor,
+    streams: new SocketStreamOpener(),
     waitUntil(work) {
       const tracked = work.catch((error: unknown) =>
         logger.warn('background work failed', { error: String(error) })
@@ -71,7 +73,11 @@ export async function startGateway(options: ServeOptions): Promise<RunningGatewa
   const server = await new Promise<Server>((resolve, reject) => {
     const started = serve(
       {
-        fetch: gateway.app.fetch,
+        fetch: (request, env) => {
+          // This server is HTTP/1.1 (no createServer option): outgoing is a ServerResponse.
+          platform.streams.bind(request, env.outgoing as ServerResponse)
+          return gateway.app.fetch(request, env)
+        },
         port: options.port,
         hostname: options.host,
         websocket: { server: new WebSocketServer({ noServer: true, perMessageDeflate: false }) },

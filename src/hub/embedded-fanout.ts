@@ -9,6 +9,7 @@ import { GatewayError } from '../errors.ts'
 import type { FanoutTier } from '../fanout.ts'
 import type { PublishItem } from '../grip/publish-item.ts'
 import type { Instruct } from '../grip/types.ts'
+import type { HeldStreamOpener } from '../held-stream.ts'
 import type { Clock, Logger } from '../platform.ts'
 import type { SendToOrigin } from '../proxy/grip-proxy.ts'
 import { proxyWebSocket } from '../proxy/ws-proxy.ts'
@@ -23,6 +24,8 @@ export interface EmbeddedFanoutDeps {
   logger: Logger
   limits: LimitsConfig
   websocket?: WebSocketAcceptor
+  /** Writes held streams to the platform's sockets; absent means web streams. */
+  streams?: HeldStreamOpener
   /** Told when the hub opens or closes a channel (see `ChannelListener`). */
   channels?: ChannelListener
 }
@@ -31,10 +34,12 @@ export interface EmbeddedFanoutDeps {
 export class EmbeddedFanout implements FanoutTier {
   readonly hub: Hub
   readonly #websocket: WebSocketAcceptor | undefined
+  readonly #streams: HeldStreamOpener | undefined
 
   constructor(deps: EmbeddedFanoutDeps) {
     this.hub = new Hub(deps)
     this.#websocket = deps.websocket
+    this.#streams = deps.streams
   }
 
   get maxChannels(): number {
@@ -54,7 +59,7 @@ export class EmbeddedFanout implements FanoutTier {
     if (instruct.hold === 'response') {
       return new ResponseSession(this.hub, instruct, origin, client.method, client.signal).start()
     }
-    return new StreamSession(this.hub, instruct, origin, new URL(client.url)).start(client.method)
+    return new StreamSession(this.hub, instruct, origin, client).start(client, this.#streams)
   }
 
   webSocket(c: Context, send: SendToOrigin): Promise<Response> {

@@ -7,6 +7,7 @@
 import { toResponse } from '../grip/client-response.ts'
 import type { PublishItem } from '../grip/publish-item.ts'
 import type { Instruct } from '../grip/types.ts'
+import { type HeldStreamOpener, type StreamSink, webHeldStream } from '../held-stream.ts'
 import type { OriginAgain } from './hold-context.ts'
 import type { Hub } from './hub.ts'
 import { followLink, type LinkOutcome } from './link-follow.ts'
@@ -23,11 +24,18 @@ export class StreamSession implements Subscriber {
   readonly transport = 'stream' as const
   readonly #hub: Hub
   readonly #origin: OriginAgain
-  readonly #requestUrl: URL
-  #instruct: Instruct
+  /** The client's URL, kept as text: parsed only when a next link must be resolved. */
+  readonly #requestUrl: string
+  /**
+   * What the session still needs of its current instruction. The rest (response headers,
+   * body, meta) is written once at the start and not kept: held connections are many.
+   */
+  #plan: Pick<Instruct, 'hold' | 'keepAlive' | 'nextLink'>
+  /** The first instruction until the response starts. */
+  #initial: Instruct | undefined
   /** channel → the id last written for it, when the origin uses prev-ids. */
   #prevIds = new Map<string, string | undefined>()
-  #controller!: ReadableStreamDefaultController<Uint8Array>
+  #sink!: StreamSink
   #lastWriteAt: number
   #lastItemAt: number
   #cancelKeepAlive: () => void = () => {}
@@ -36,39 +44,39 @@ export class StreamSession implements Subscriber {
   #queue: Array<[PublishItem, string]> | undefined
   #closed = false
 
-  constructor(hub: Hub, instruct: Instruct, origin: OriginAgain, requestUrl: URL) {
+  constructor(hub: Hub, instruct: Instruct, origin: OriginAgain, client: Request) {
     this.#hub = hub
-    this.#instruct = instruct
+    this.#plan = instruct
+    this.#initial = instruct
     this.#origin = origin
-    this.#requestUrl = requestUrl
+    this.#requestUrl = client.url
     this.#lastWriteAt = hub.clock.now()
     this.#lastItemAt = this.#lastWriteAt
   }
 
-  /** The client's response: headers now, the body as the session writes it. */
-  start(method: string): Response {
+  /**
+   * The client's response: headers now, the body as the session writes it, through
+   * `opener` when the platform has one for this request.
+   */
+  start(client: Request, opener?: HeldStreamOpener): Response {
+    const instruct = this.#initial
+    if (!instruct) throw new Error('stream session already started')
+    this.#initial = undefined
     this.#hub.track(this)
-    const head = toResponse({ ...this.#instruct.response, body: new Uint8Array(0) }, 'HEAD')
+    const head = toResponse({ ...instruct.response, body: new Uint8Array(0) }, 'HEAD')
     const init = { status: head.status, statusText: head.statusText, headers: head.headers }
     // A HEAD, 204, 205 or 304 response has no body to stream: hold nothing (nor leak the slot).
-    if (method === 'HEAD' || NULL_BODY.has(head.status)) {
+    if (client.method === 'HEAD' || NULL_BODY.has(head.status)) {
       this.#close(false)
       return new Response(null, init)
     }
-    const body = new ReadableStream<Uint8Array>(
-      {
-        start: (controller) => {
-          this.#controller = controller
-        },
-        cancel: () => this.#close(false),
-      },
-      new ByteLengthQueuingStrategy({ highWaterMark: this.#hub.limits.subscriberQueueBytes })
-    )
-    if (this.#instruct.response.body.byteLength > 0)
-      this.#controller.enqueue(this.#instruct.response.body)
-    this.#arm(this.#instruct)
-    if (this.#instruct.hold === 'none' || this.#isBehind()) this.#fetchNext()
-    return new Response(body, init)
+    const onAbort = () => this.#close(false)
+    const held = opener?.open(client, init, onAbort) ?? webHeldStream(init, onAbort)
+    this.#sink = held.sink
+    if (instruct.response.body.byteLength > 0) this.#sink.write(instruct.response.body)
+    this.#arm(instruct)
+    if (instruct.hold === 'none' || this.#isBehind()) this.#fetchNext()
+    return held.response
   }
 
   /** Ends the stream cleanly. */
@@ -112,7 +120,7 @@ export class StreamSession implements Subscriber {
 
   /** Subscribes to an instruction's channels and starts its timers. */
   #arm(instruct: Instruct): void {
-    this.#instruct = instruct
+    this.#plan = { hold: instruct.hold, keepAlive: instruct.keepAlive, nextLink: instruct.nextLink }
     const next = new Map(instruct.channels.map((channel) => [channel.name, channel.prevId]))
     for (const channel of this.#prevIds.keys())
       if (!next.has(channel)) this.#hub.unsubscribe(channel, this)
@@ -125,7 +133,7 @@ export class StreamSession implements Subscriber {
       [...next.values()].some((id) => id !== undefined)
     ) {
       this.#hub.logger.warn('stream hold with prev-id but no next link; closing', {
-        url: this.#requestUrl.href,
+        url: this.#requestUrl,
       })
       this.#close(true)
       return
@@ -136,10 +144,9 @@ export class StreamSession implements Subscriber {
 
   #write(bytes: Uint8Array): void {
     if (this.#closed) return
-    this.#controller.enqueue(bytes)
+    this.#sink.write(bytes)
     this.#lastWriteAt = this.#hub.clock.now()
-    const room = this.#controller.desiredSize
-    if (room !== null && room < 0) {
+    if (this.#sink.buffered() > this.#hub.limits.subscriberQueueBytes) {
       // The client reads slower than the channel publishes: end it rather than buffer without bound.
       this.#hub.countDrop()
       this.#close(true)
@@ -152,7 +159,7 @@ export class StreamSession implements Subscriber {
    */
   #scheduleKeepAlive(): void {
     this.#cancelKeepAlive()
-    const keepAlive = this.#instruct.keepAlive
+    const keepAlive = this.#plan.keepAlive
     if (!keepAlive || this.#closed) return
     const periodMs = keepAlive.timeoutSec * 1000
     const tick = (delayMs: number) => {
@@ -169,8 +176,8 @@ export class StreamSession implements Subscriber {
   /** Fetches the next link after `timeout` seconds without any item on every channel (§6.3). */
   #scheduleRecovery(): void {
     this.#cancelRecovery()
-    const link = this.#instruct.nextLink
-    if (!link || this.#instruct.hold !== 'stream' || this.#closed) return
+    const link = this.#plan.nextLink
+    if (!link || this.#plan.hold !== 'stream' || this.#closed) return
     const periodMs = link.timeoutSec * 1000
     const tick = (delayMs: number) => {
       this.#cancelRecovery = this.#hub.clock.schedule(delayMs, () => {
@@ -184,7 +191,7 @@ export class StreamSession implements Subscriber {
 
   /** Follows the next link: appends its body and takes over its instruction. */
   #fetchNext(): void {
-    const link = this.#instruct.nextLink
+    const link = this.#plan.nextLink
     if (this.#closed || this.#queue || !link) return
     this.#queue = []
     this.#cancelRecovery()
@@ -200,7 +207,7 @@ export class StreamSession implements Subscriber {
     if (this.#closed) return
     if (outcome.kind === 'failed') {
       this.#hub.logger.warn('next link failed; ending stream', {
-        url: this.#requestUrl.href,
+        url: this.#requestUrl,
         reason: outcome.reason,
       })
       this.#close(true)
@@ -227,12 +234,6 @@ export class StreamSession implements Subscriber {
     for (const channel of this.#prevIds.keys()) this.#hub.unsubscribe(channel, this)
     this.#hub.closeConnection('stream')
     this.#hub.untrack(this)
-    if (endBody) {
-      try {
-        this.#controller.close()
-      } catch {
-        // Already closed or cancelled by the client.
-      }
-    }
+    if (endBody) this.#sink.end()
   }
 }

@@ -1,0 +1,96 @@
+/**
+ * Held streams written straight to Node's sockets (the `HeldStreamOpener` seam). The
+ * response head goes out through `ServerResponse` (so Node keeps its HTTP/1.1 state right:
+ * chunked framing, keep-alive, the terminating chunk); each body chunk is framed once per
+ * published item and handed to `socket.write` once per subscriber. Compared with returning
+ * a web ReadableStream to @hono/node-server, this drops a stream, a reader promise and four
+ * buffered writes per subscriber per message (issue #8's profile).
+ * @module
+ */
+import type { ServerResponse } from 'node:http'
+import type { Socket } from 'node:net'
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response'
+import type { HeldHead, HeldStream, HeldStreamOpener, StreamSink } from '../../src/held-stream.ts'
+
+const CRLF = Buffer.from('\r\n')
+
+/**
+ * Chunked frames by content: one published item's bytes are the same array for every
+ * subscriber, so it is framed once and the frame is shared.
+ */
+const frames = new WeakMap<Uint8Array, Buffer>()
+
+function chunkFrame(bytes: Uint8Array): Buffer {
+  let frame = frames.get(bytes)
+  if (!frame) {
+    frame = Buffer.concat([Buffer.from(`${bytes.byteLength.toString(16)}\r\n`), bytes, CRLF])
+    frames.set(bytes, frame)
+  }
+  return frame
+}
+
+/**
+ * Sockets written to in this turn of the event loop. A burst of publishes handled in one
+ * turn then reaches each subscriber in one `writev` instead of one `write` per item: the
+ * socket is corked on its first write and every corked socket is uncorked once, after the
+ * turn's I/O callbacks (`setImmediate`).
+ */
+const corked: Socket[] = []
+
+function uncorkAll(): void {
+  for (const socket of corked) socket.uncork()
+  corked.length = 0
+}
+
+function writeBatched(socket: Socket, bytes: Uint8Array): void {
+  if (!socket.writableCorked) {
+    socket.cork()
+    if (corked.push(socket) === 1) setImmediate(uncorkAll)
+  }
+  socket.write(bytes)
+}
+
+/** Node's opener: knows the `ServerResponse` behind each request the server handed over. */
+export class SocketStreamOpener implements HeldStreamOpener {
+  readonly #responses = new WeakMap<Request, ServerResponse>()
+
+  /** Remembers `outgoing` as the response to `request` (called by the server per request). */
+  bind(request: Request, outgoing: ServerResponse): void {
+    this.#responses.set(request, outgoing)
+  }
+
+  open(client: Request, head: HeldHead, onAbort: () => void): HeldStream | undefined {
+    const outgoing = this.#responses.get(client)
+    const socket = outgoing?.socket
+    if (!outgoing || !socket || outgoing.headersSent || socket.destroyed) return undefined
+    const headers: Record<string, string | string[]> = {}
+    for (const [name, value] of head.headers) {
+      if (name === 'content-length') continue
+      // Headers joins repeated fields; Set-Cookie must stay one line each (RFC 6265 §3).
+      headers[name] = name === 'set-cookie' ? head.headers.getSetCookie() : value
+    }
+    outgoing.writeHead(head.status, head.statusText, headers)
+    outgoing.flushHeaders()
+    // HTTP/1.0 clients get the body delimited by the connection's close instead of chunks.
+    const chunked = outgoing.chunkedEncoding
+    let open = true
+    outgoing.once('close', () => {
+      if (!open) return
+      open = false
+      onAbort()
+    })
+    const sink: StreamSink = {
+      write(bytes) {
+        if (!open || bytes.byteLength === 0) return
+        writeBatched(socket, chunked ? chunkFrame(bytes) : bytes)
+      },
+      buffered: () => socket.writableLength,
+      end() {
+        if (!open) return
+        open = false
+        outgoing.end()
+      },
+    }
+    return { response: RESPONSE_ALREADY_SENT, sink }
+  }
+}

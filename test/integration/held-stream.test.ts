@@ -1,0 +1,127 @@
+/**
+ * Both ways of holding a stream pass one contract: the web ReadableStream (served here by
+ * @hono/node-server, as on Node before #8) and Node's direct socket writer.
+ */
+import type { Server, ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import net from 'node:net'
+import { serve } from '@hono/node-server'
+import { describe, expect, it } from 'vitest'
+import { SocketStreamOpener } from '../../edge/node/socket-stream.ts'
+import { type HeldHead, type HeldStream, webHeldStream } from '../../src/held-stream.ts'
+import {
+  type HeldStreamServer,
+  heldStreamContract,
+  type OpenedStream,
+} from '../contract/held-stream.contract.ts'
+
+type Open = (request: Request, outgoing: ServerResponse, onAbort: () => void) => HeldStream
+
+async function startWith(open: Open): Promise<HeldStreamServer> {
+  const opened: OpenedStream[] = []
+  const server = await new Promise<Server>((resolve) => {
+    const s = serve(
+      {
+        fetch: (request, env) => {
+          const entry = { aborts: 0 } as OpenedStream
+          entry.held = open(request, env.outgoing as ServerResponse, () => entry.aborts++)
+          opened.push(entry)
+          return entry.held.response
+        },
+        port: 0,
+        hostname: '127.0.0.1',
+      },
+      () => resolve(s as Server)
+    ) as Server
+  })
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    opened,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  }
+}
+
+const webServer = (head: HeldHead) =>
+  startWith((_req, _out, onAbort) => webHeldStream(head, onAbort))
+
+const socketServer = (head: HeldHead) => {
+  const opener = new SocketStreamOpener()
+  return startWith((request, outgoing, onAbort) => {
+    opener.bind(request, outgoing)
+    const held = opener.open(request, head, onAbort)
+    if (!held) throw new Error('the socket opener refused a fresh request')
+    return held
+  })
+}
+
+heldStreamContract('web ReadableStream', webServer, { keepsReason: false })
+heldStreamContract('Node socket writer', socketServer, { keepsReason: true })
+
+describe('Node socket writer, HTTP details', () => {
+  const head: HeldHead = { status: 200, statusText: 'OK', headers: new Headers() }
+
+  async function raw(
+    url: string,
+    request: string
+  ): Promise<{ socket: net.Socket; text: () => string }> {
+    const { port } = new URL(url)
+    const socket = net.connect(Number(port), '127.0.0.1')
+    let text = ''
+    socket.setEncoding('latin1')
+    socket.on('data', (chunk: string) => (text += chunk))
+    socket.write(request)
+    return { socket, text: () => text }
+  }
+
+  it('frames each write as one HTTP/1.1 chunk and ends with the last chunk', async () => {
+    const server = await socketServer(head)
+    try {
+      const client = await raw(server.url, 'GET / HTTP/1.1\r\nHost: x\r\n\r\n')
+      await vi_until(() => server.opened.length === 1)
+      const { sink } = server.opened[0]!.held
+      sink.write(new TextEncoder().encode('hello'))
+      sink.write(new Uint8Array(20).fill(97))
+      sink.end()
+      await vi_until(() => client.text().endsWith('0\r\n\r\n'))
+      const body = client.text().split('\r\n\r\n').slice(1).join('\r\n\r\n')
+      expect(body).toBe(`5\r\nhello\r\n14\r\n${'a'.repeat(20)}\r\n0\r\n\r\n`)
+      expect(client.text()).toMatch(/transfer-encoding: chunked/i)
+      client.socket.destroy()
+    } finally {
+      await server.close()
+    }
+  })
+
+  it('sends an HTTP/1.0 client the bytes as they are and closes to end them', async () => {
+    const server = await socketServer(head)
+    try {
+      const client = await raw(server.url, 'GET / HTTP/1.0\r\n\r\n')
+      const closed = new Promise<void>((resolve) => client.socket.on('close', () => resolve()))
+      await vi_until(() => server.opened.length === 1)
+      const { sink } = server.opened[0]!.held
+      sink.write(new TextEncoder().encode('hello'))
+      sink.end()
+      await closed
+      expect(client.text()).toMatch(/^HTTP\/1\.1 200 OK\r\n/)
+      expect(client.text()).not.toMatch(/transfer-encoding/i)
+      expect(client.text().endsWith('\r\n\r\nhello')).toBe(true)
+    } finally {
+      await server.close()
+    }
+  })
+
+  it('declines a request it was never given the response of', () => {
+    const opener = new SocketStreamOpener()
+    expect(opener.open(new Request('http://x/'), head, () => {})).toBeUndefined()
+  })
+})
+
+async function vi_until(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 10))
+  expect(check()).toBe(true)
+}

@@ -17,6 +17,29 @@ describe('signGripSig (GRIP.md §10.1)', () => {
     expect(GRIP_SIG_LIFETIME_SECONDS).toBe(3600)
   })
 
+  it('reuses the token within a second, and it is the one a fresh signing gives', async () => {
+    const a = await signGripSig(KEY, 'pushpin', EPOCH + 10)
+    const b = await signGripSig(KEY, 'pushpin', EPOCH + 990)
+    const fresh = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setIssuer('pushpin')
+      .setExpirationTime(EPOCH / 1000 + 3600)
+      .sign(new TextEncoder().encode(KEY))
+    expect(b).toBe(a)
+    expect(a).toBe(fresh)
+  })
+
+  it('signs again in the next second, and per key and issuer', async () => {
+    const now = await signGripSig(KEY, 'pushpin', EPOCH)
+    const later = await signGripSig(KEY, 'pushpin', EPOCH + 1000)
+    expect(decodeJwt(later).exp).toBe(EPOCH / 1000 + 3601)
+    expect(later).not.toBe(now)
+    expect(decodeJwt(await signGripSig(KEY, 'other', EPOCH)).iss).toBe('other')
+    const otherKey = await signGripSig('other-key', 'pushpin', EPOCH)
+    expect(await verifyGripSig(otherKey, 'other-key', { nowMs: EPOCH })).toBe(true)
+    expect(await verifyGripSig(otherKey, KEY, { nowMs: EPOCH })).toBe(false)
+  })
+
   it('signs base64: keys with their bytes', async () => {
     const token = await signGripSig('base64:Y2hhbmdlbWU=', 'pushpin', EPOCH)
     expect(await verifyGripSig(token, KEY, { nowMs: EPOCH })).toBe(true)

@@ -70,7 +70,7 @@ export class Filler {
     const response = await forward({
       method: request.method,
       headers: request.headers,
-      body: request.body,
+      body: hasNoBody(request.method) ? null : request.body,
     })
     this.stats.count('BYPASS')
     const headers = markOutcome(stripEdgeOnly(withoutHopByHop(response.headers)), 'BYPASS')
@@ -278,4 +278,12 @@ async function drain(body: ReadableStream<Uint8Array> | null): Promise<void> {
   } catch {
     // The origin went away mid-body: nothing is stored, which is the right outcome.
   }
+}
+
+/**
+ * GET and HEAD carry no body here (RFC 9110 §9.3.1): not even asking for one keeps Node's
+ * lightweight server Request from building a full Request behind it.
+ */
+function hasNoBody(method: string): boolean {
+  return method === 'GET' || method === 'HEAD'
 }

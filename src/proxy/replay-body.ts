@@ -14,7 +14,9 @@ export async function bufferForReplay(
   request: Request,
   limit: number
 ): Promise<{ request: Request; body: Uint8Array<ArrayBuffer> | null | undefined }> {
-  if (!request.body || request.method === 'GET' || request.method === 'HEAD')
+  // The method first: on Node, reading `body` builds a full Request behind the server's
+  // lightweight one, which a held connection would then keep for its lifetime.
+  if (request.method === 'GET' || request.method === 'HEAD' || !request.body)
     return { request, body: null }
   const reader = request.body.getReader()
   const chunks: Uint8Array[] = []

@@ -152,10 +152,10 @@ export async function startGripgate(origins: Origins, nodeArgs: string[] = []): 
 /** Pushpin 1.x; `messageRate` is the handler's `message_rate` (its default is 2500). */
 export async function startPushpin(origins: Origins, messageRate: number): Promise<Target> {
   const pushpin = await startPrivatePushpin({
-    // The helper writes the routes line `* 127.0.0.1:<originPort>`, and has no option for the
-    // target's flags. `over_http` makes Pushpin speak WebSocket-over-HTTP to the origin for a
-    // WebSocket client instead of opening a WebSocket to it; plain HTTP is proxied as before.
-    originPort: `${origins.gripPort},over_http` as unknown as number,
+    originPort: origins.gripPort,
+    // `over_http` makes Pushpin speak WebSocket-over-HTTP to the origin for a WebSocket client
+    // instead of opening a WebSocket to it; plain HTTP is proxied as before.
+    routeFlags: ['over_http'],
     sigKey: GRIP_KEY,
     readyPath: '/stream/ready',
     tuning: {

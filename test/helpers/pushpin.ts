@@ -49,6 +49,8 @@ export function freePort(): Promise<number> {
 export interface PushpinOptions {
   /** The GRIP origin every request goes to (`* 127.0.0.1:<port>`). */
   originPort: number
+  /** Target flags for the routes line, e.g. `over_http` (WebSocket-over-HTTP to the origin). */
+  routeFlags?: string[]
   /** `sig_key`: the key the origin checks Grip-Sig with. */
   sigKey: string
   /** `sig_iss` (default `pushpin`). */
@@ -262,7 +264,10 @@ export async function startPushpin(options: PushpinOptions): Promise<RunningPush
     join(dir, 'pushpin.conf'),
     pushpinConf(dir, httpPort, publishPort, options, tuning)
   )
-  await writeFile(join(dir, 'routes'), `* 127.0.0.1:${options.originPort}\n`)
+  await writeFile(
+    join(dir, 'routes'),
+    `* 127.0.0.1:${[options.originPort, ...(options.routeFlags ?? [])].join(',')}\n`
+  )
 
   let output = ''
   const collect = (chunk: Buffer) => {

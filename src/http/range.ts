@@ -57,7 +57,10 @@ export function applyRange(
     status !== 200 ||
     !ifRangeAllows(request.headers.get('if-range'), headers)
   ) {
-    return new Response(request.method === 'HEAD' ? null : body, { status, headers })
+    // HEAD, and statuses that never carry content (RFC 9110 §6.4.1: a stored 204 is
+    // cacheable by default), answer without a body: the Response constructor refuses one.
+    const bodyless = request.method === 'HEAD' || status === 204 || status === 205 || status === 304
+    return new Response(bodyless ? null : body, { status, headers })
   }
   const decision = decideRange(request.headers.get('range'), body.byteLength)
   if (decision.kind === 'full') return new Response(body, { status, headers })

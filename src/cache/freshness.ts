@@ -80,19 +80,26 @@ export function variantKeyFor(
   return signature === null ? null : `${primaryKey}\n${signature}`
 }
 
+/** The newest stored variant whose `Vary` fields match `req`. */
+export function matchingEntry(
+  entries: readonly StoredResponse[],
+  req: PolicyRequest
+): StoredResponse | undefined {
+  return entries.find(
+    (entry) => variantKeyFor(entry.primaryKey, entry.policy.resh.vary, req) === entry.variantKey
+  )
+}
+
 /** Picks the newest stored variant that matches `req` and says how it may be reused. */
 export function chooseStored(
   entries: readonly StoredResponse[],
   req: PolicyRequest,
   factory: PolicyFactory
 ): ReuseDecision | undefined {
-  for (const entry of entries) {
-    const vary = entry.policy.resh.vary
-    if (variantKeyFor(entry.primaryKey, vary, req) !== entry.variantKey) continue
-    const policy = factory.restore(entry)
-    return { kind: decide(entry, policy, req), entry, policy }
-  }
-  return undefined
+  const entry = matchingEntry(entries, req)
+  if (!entry) return undefined
+  const policy = factory.restore(entry)
+  return { kind: decide(entry, policy, req), entry, policy }
 }
 
 function decide(

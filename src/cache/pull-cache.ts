@@ -8,8 +8,15 @@ import type { RouteCacheConfig } from '../config/types.ts'
 import type { Clock, Logger, WaitUntil } from '../platform.ts'
 import { Collapser } from './collapse.ts'
 import { Filler, type Forward } from './fill.ts'
-import { chooseStored, PolicyFactory, type PolicyRequest, type ReuseDecision } from './freshness.ts'
+import {
+  chooseStored,
+  matchingEntry,
+  PolicyFactory,
+  type PolicyRequest,
+  type ReuseDecision,
+} from './freshness.ts'
 import { PurgeFence } from './purge-fence.ts'
+import { isPlainGet, prepareQuickHit, type QuickHit, quickHitResponse } from './quick-hit.ts'
 import { type CacheOutcome, serveStored } from './respond.ts'
 import { CacheStats } from './stats.ts'
 import type { CacheStore, StoredResponse } from './store.ts'
@@ -39,6 +46,13 @@ export class PullCache {
   readonly #collapser = new Collapser()
   readonly #filler: Filler
   readonly #fence = new PurgeFence()
+  /**
+   * Quick answers by entry (quick-hit.ts). Keyed by the stored object, so a store that
+   * hands out the same object on every lookup (memory) reuses it and one that rebuilds
+   * entries per lookup simply takes the full path; an entry dropped from the store is
+   * forgotten with it. `null`: the entry must always take the full path.
+   */
+  readonly #quick = new WeakMap<StoredResponse, QuickHit | null>()
 
   constructor(deps: PullCacheDeps) {
     this.#deps = deps
@@ -54,7 +68,16 @@ export class PullCache {
     const primaryKey = `${url.host}${url.pathname}${url.search}`
     const preq = policyRequest(request, url)
 
-    let decision = await this.#lookup(primaryKey, preq)
+    const now = this.#deps.clock.now()
+    const entries = await this.#deps.store.lookup(primaryKey, now)
+    if (isPlainGet(request.method, preq)) {
+      const quick = this.#quickHit(entries, preq, now)
+      if (quick) return quick
+    }
+    let decision = chooseStored(entries, preq, this.#factory)
+    if (decision?.kind === 'fresh' && !this.#quick.has(decision.entry)) {
+      this.#quick.set(decision.entry, prepareQuickHit(decision.entry, decision.policy, now) ?? null)
+    }
     if (!decision) {
       const pending = this.#collapser.pending(primaryKey)
       if (pending && collapsible(preq)) {
@@ -99,6 +122,15 @@ export class PullCache {
     this.stats.purges += 1
     this.stats.purgedObjects += purged
     return purged
+  }
+
+  /** The quick answer to a plain GET, when the matching entry has one and is fresh. */
+  #quickHit(entries: StoredResponse[], preq: PolicyRequest, now: number): Response | undefined {
+    const entry = matchingEntry(entries, preq)
+    const quick = entry && this.#quick.get(entry)
+    const response = quick ? quickHitResponse(entry, quick, now) : undefined
+    if (response) this.stats.count('HIT')
+    return response
   }
 
   async #lookup(primaryKey: string, preq: PolicyRequest): Promise<ReuseDecision | undefined> {

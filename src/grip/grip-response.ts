@@ -33,3 +33,25 @@ export function isGripResponse(_status: number, headers: Headers): boolean {
   })
   return grip || isInstructType(headers)
 }
+
+/**
+ * Responses the gateway built itself and knows carry no instruction (quick cache hits of
+ * plain responses): the GRIP step passes them on without reading their headers again.
+ */
+const knownPlain = new WeakSet<Response>()
+
+/** Marks `response` as known to carry no GRIP instruction; returns it. */
+export function markPlain(response: Response): Response {
+  knownPlain.add(response)
+  return response
+}
+
+/** Whether `markPlain` marked `response`. */
+export function isMarkedPlain(response: Response): boolean {
+  return knownPlain.has(response)
+}
+
+/** `isGripResponse` for a response, skipping the ones marked plain. */
+export function isGripAnswer(response: Response): boolean {
+  return !knownPlain.has(response) && isGripResponse(response.status, response.headers)
+}

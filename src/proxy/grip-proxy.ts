@@ -7,7 +7,8 @@
 import { GatewayError } from '../errors.ts'
 import type { FanoutTier } from '../fanout.ts'
 import { toResponse } from '../grip/client-response.ts'
-import { isGripResponse, parseInstruct } from '../grip/instruct.ts'
+import { isGripAnswer } from '../grip/grip-response.ts'
+import { parseInstruct } from '../grip/instruct.ts'
 import type { LastIds, OriginAgain } from '../hub/hold-context.ts'
 import { bufferForReplay, readUpTo } from './replay-body.ts'
 
@@ -40,7 +41,7 @@ async function interpret(
   send: SendToOrigin,
   tier: FanoutTier
 ): Promise<Response> {
-  if (!isGripResponse(response.status, response.headers)) return response
+  if (!isGripAnswer(response)) return response
   if (replayBody === undefined) {
     await response.body?.cancel()
     throw new GatewayError(

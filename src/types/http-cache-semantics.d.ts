@@ -27,6 +27,8 @@ declare module 'http-cache-semantics' {
       t: number
       st: number
       resh: Record<string, string>
+      /** The response's parsed Cache-Control directives. */
+      rescc?: Record<string, string | true>
       [field: string]: unknown
     }
   }

@@ -1,0 +1,99 @@
+/**
+ * The common cache hit without its per-request RFC 9111 work: a plain GET (no
+ * `Cache-Control`, `Pragma`, `Range` or preconditions) for an entry that is fresh. What the
+ * full path (freshness.ts + respond.ts) would decide and send for such a request depends
+ * only on the clock once the entry is stored, so it is worked out once per entry and only
+ * `Age` and the outcome fields are filled in per hit. Issue #8's profile of hits showed
+ * restoring a CachePolicy, rebuilding Headers from stored pairs and copying the body on
+ * every request.
+ * @module
+ */
+import type CachePolicy from 'http-cache-semantics'
+import { markPlain } from '../grip/grip-response.ts'
+import { TARGETED_FIELDS } from './edge-view.ts'
+import type { PolicyRequest } from './freshness.ts'
+import { CACHE_NAME } from './respond.ts'
+import type { StoredResponse } from './store.ts'
+import { SURROGATE_KEY_FIELDS } from './surrogate-keys.ts'
+
+/** A stored entry's answer to a plain GET, less its per-hit fields. */
+export interface QuickHit {
+  /** Client headers: edge-only fields removed, no `Age`, `X-Cache` or `Cache-Status`. */
+  headers: Record<string, string>
+  /** `policy.age()` at `at`, seconds. */
+  ageAt: number
+  at: number
+  /** `policy.maxAge()`, seconds: fresh while the age is below it. */
+  maxAge: number
+}
+
+/** Request fields that can change how a stored response answers (RFC 9111 §5.2.1, RFC 9110 §13, §14). */
+const DECIDING_REQUEST_FIELDS = [
+  'cache-control',
+  'pragma',
+  'range',
+  'if-range',
+  'if-match',
+  'if-none-match',
+  'if-modified-since',
+  'if-unmodified-since',
+]
+
+/** Statuses a Response may not carry a body with (RFC 9110 §6.4.1): rare enough for the full path. */
+const NULL_BODY = new Set([204, 205, 304])
+
+const EDGE_ONLY = new Set<string>([...SURROGATE_KEY_FIELDS, ...TARGETED_FIELDS])
+
+/** Whether `preq` is a plain GET whose answer depends on nothing but the entry's freshness. */
+export function isPlainGet(method: string, preq: PolicyRequest): boolean {
+  if (method !== 'GET') return false
+  for (const name of DECIDING_REQUEST_FIELDS) if (preq.headers[name] !== undefined) return false
+  return true
+}
+
+/**
+ * The quick answer of `entry`, or undefined when its responses must take the full path:
+ * a `no-cache` response (every reuse is revalidated), a GRIP instruction (the proxy acts on
+ * it), a field repeated in the stored headers (a plain record cannot carry two values), or a
+ * status without a body.
+ */
+export function prepareQuickHit(
+  entry: StoredResponse,
+  policy: CachePolicy,
+  now: number
+): QuickHit | undefined {
+  if (NULL_BODY.has(entry.status)) return undefined
+  const cc = entry.policy.rescc ?? {}
+  if ('no-cache' in cc || /no-cache/.test(entry.policy.resh.pragma ?? '')) return undefined
+  const headers: Record<string, string> = {}
+  for (const [name, value] of entry.headers) {
+    if (EDGE_ONLY.has(name)) continue
+    if (name in headers || name.startsWith('grip-') || name === 'age') return undefined
+    headers[name] = value
+  }
+  const type = headers['content-type']?.split(';')[0]?.trim().toLowerCase()
+  if (type === 'application/grip-instruct') return undefined
+  return { headers, ageAt: policy.age(), at: now, maxAge: policy.maxAge() }
+}
+
+/** The client's response from a quick entry at `now`, or undefined when it is no longer fresh. */
+export function quickHitResponse(
+  entry: StoredResponse,
+  quick: QuickHit,
+  now: number
+): Response | undefined {
+  const age = quick.ageAt + (now - quick.at) / 1000
+  if (entry.softPurged || age >= quick.maxAge) return undefined
+  const ttl = Math.round(Math.max(0, quick.maxAge - age))
+  const headers = {
+    ...quick.headers,
+    age: String(Math.max(0, Math.floor(age))),
+    'x-cache': 'HIT',
+    'cache-status': `${CACHE_NAME}; hit; ttl=${ttl}`,
+  }
+  // A plain record and the stored bytes as they are: nothing the response does mutates them,
+  // and Node's server writes such a response without building web Headers at all.
+  // Stored bodies are copies the store owns, never views of shared memory.
+  const body = entry.body as Uint8Array<ArrayBuffer>
+  return markPlain(new Response(body, { status: entry.status, headers }))
+}

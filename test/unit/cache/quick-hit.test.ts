@@ -1,0 +1,159 @@
+/**
+ * The quick hit (src/cache/quick-hit.ts) must answer exactly as the full RFC 9111 path
+ * would: the second request of each case is served by the full path (and prepares the
+ * quick answer), the third by the quick one, at the same instant; they must be equal.
+ */
+import { describe, expect, it } from 'vitest'
+import { MemoryStore } from '../../../src/cache/memory-store.ts'
+import { PullCache } from '../../../src/cache/pull-cache.ts'
+import { isPlainGet } from '../../../src/cache/quick-hit.ts'
+import type { OriginConfig } from '../../../src/config/types.ts'
+import { isMarkedPlain } from '../../../src/grip/grip-response.ts'
+import { forwarderFor } from '../../../src/proxy/forward.ts'
+import { CaptureLogger } from '../../fakes/capture-logger.ts'
+import { EPOCH, FakeClock } from '../../fakes/fake-clock.ts'
+import { MemoryOrigin } from '../../fakes/memory-origin.ts'
+
+const ORIGIN: OriginConfig = { url: 'http://origin.test', timeoutMs: 1000 }
+const httpDate = (ms: number) => new Date(ms).toUTCString()
+
+function harness(headers: Record<string, string> | [string, string][], status = 200) {
+  const clock = new FakeClock()
+  const origin = new MemoryOrigin(
+    () => new Response(status === 204 ? null : 'body bytes', { status, headers })
+  )
+  const cache = new PullCache({
+    store: new MemoryStore({ maxBytes: 1 << 20, maxObjectBytes: 1 << 16 }),
+    clock,
+    logger: new CaptureLogger(),
+    waitUntil: () => {},
+    maxObjectBytes: 1 << 16,
+  })
+  const get = async (init: RequestInit = {}) => {
+    const request = new Request('http://gw.test/a?q=1', init)
+    const response = await cache.handle(request, 'origin', forwarderFor(origin, ORIGIN, request))
+    return {
+      status: response.status,
+      headers: [...response.headers].sort(),
+      body: await response.text(),
+      /** Served by the quick path. */
+      plain: isMarkedPlain(response),
+    }
+  }
+  return { clock, origin, cache, get }
+}
+
+const CASES: { name: string; headers: Record<string, string> | [string, string][] }[] = [
+  { name: 'max-age', headers: { 'cache-control': 'max-age=60', 'content-type': 'text/plain' } },
+  { name: 's-maxage over max-age', headers: { 'cache-control': 'max-age=1, s-maxage=300' } },
+  { name: 'Expires', headers: { expires: httpDate(EPOCH + 90_000), date: httpDate(EPOCH) } },
+  {
+    name: 'heuristic from Last-Modified',
+    headers: { 'last-modified': httpDate(EPOCH - 10 * 86_400_000), date: httpDate(EPOCH) },
+  },
+  { name: 'immutable', headers: { 'cache-control': 'max-age=5, immutable' } },
+  { name: 'origin Age', headers: { 'cache-control': 'max-age=100', age: '30' } },
+  {
+    name: 'surrogate keys and targeted fields stripped',
+    headers: {
+      'cache-control': 'max-age=60',
+      'surrogate-key': 'a b',
+      'cache-tag': 'c',
+      'cdn-cache-control': 'max-age=120',
+      'surrogate-control': 'max-age=30',
+    },
+  },
+  { name: 'Vary', headers: { 'cache-control': 'max-age=60', vary: 'accept-encoding' } },
+  {
+    name: 'two Set-Cookie (full path only)',
+    headers: [
+      ['cache-control', 'public, max-age=60'],
+      ['set-cookie', 'a=1'],
+      ['set-cookie', 'b=2'],
+    ],
+  },
+  {
+    name: 'stale-while-revalidate',
+    headers: { 'cache-control': 'max-age=5, stale-while-revalidate=60' },
+  },
+]
+
+describe('quick cache hits answer as the full path does', () => {
+  for (const { name, headers } of CASES) {
+    it(name, async () => {
+      const h = harness(headers)
+      const init = { headers: { 'accept-encoding': 'gzip' } }
+      expect((await h.get(init)).headers).toContainEqual(['x-cache', 'MISS'])
+      for (const wait of [0, 1_000, 1_700]) {
+        h.clock.advance(wait)
+        const full = await h.get(init)
+        const quick = await h.get(init)
+        expect(quick).toEqual({ ...full, plain: quick.plain })
+      }
+      expect(h.origin.requests).toHaveLength(1)
+    })
+  }
+
+  it('stops answering quick once the entry is stale', async () => {
+    const h = harness({ 'cache-control': 'max-age=10' })
+    await h.get()
+    await h.get()
+    expect((await h.get()).plain).toBe(true)
+    h.clock.advance(9_999)
+    expect((await h.get()).headers).toContainEqual(['cache-status', 'gripgate; hit; ttl=0'])
+    h.clock.advance(1)
+    const after = await h.get()
+    expect(after.headers).toContainEqual(['x-cache', 'MISS'])
+    expect(h.origin.requests).toHaveLength(2)
+  })
+
+  it('stops answering quick after a soft purge, and after a hard one', async () => {
+    const h = harness({ 'cache-control': 'max-age=60', 'surrogate-key': 'k' })
+    await h.get()
+    await h.get()
+    await h.cache.purge(['k'], true)
+    expect((await h.get()).headers).not.toContainEqual(['x-cache', 'HIT'])
+    await h.get()
+    await h.get()
+    await h.cache.purge(['k'], false)
+    expect((await h.get()).headers).toContainEqual(['x-cache', 'MISS'])
+  })
+
+  it('leaves no-cache responses and GRIP instructions to the full path', async () => {
+    const instructions: Record<string, string>[] = [
+      { 'cache-control': 'max-age=60, no-cache' },
+      { 'cache-control': 'max-age=60', 'grip-hold': 'stream', 'grip-channel': 'c' },
+      { 'cache-control': 'max-age=60', 'content-type': 'application/grip-instruct' },
+    ]
+    for (const headers of instructions) {
+      const h = harness(headers)
+      await h.get()
+      await h.get()
+      expect((await h.get()).plain).toBe(false)
+    }
+  })
+
+  it('leaves 204 responses to the full path', async () => {
+    const h = harness({ 'cache-control': 'max-age=60' }, 204)
+    await h.get()
+    await h.get()
+    const third = await h.get()
+    expect(third.status).toBe(204)
+    expect(third.plain).toBe(false)
+  })
+})
+
+describe('isPlainGet', () => {
+  it.each([
+    ['GET', {}, true],
+    ['HEAD', {}, false],
+    ['GET', { 'cache-control': 'max-age=0' }, false],
+    ['GET', { pragma: 'no-cache' }, false],
+    ['GET', { range: 'bytes=0-1' }, false],
+    ['GET', { 'if-none-match': '"x"' }, false],
+    ['GET', { 'if-modified-since': httpDate(EPOCH) }, false],
+    ['GET', { accept: 'text/plain', authorization: 'Bearer x' }, true],
+  ])('%s %j → %s', (method, headers, want) => {
+    expect(isPlainGet(method, { url: '/', method: 'GET', headers })).toBe(want)
+  })
+})

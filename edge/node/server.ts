@@ -4,7 +4,13 @@
  * @module
  */
 
-import type { Server, ServerResponse } from 'node:http'
+import {
+  createServer,
+  type RequestListener,
+  type Server,
+  type ServerOptions,
+  type ServerResponse,
+} from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { WebSocketServer } from 'ws'
@@ -14,6 +20,7 @@ import { createGateway, type Gateway } from '../../src/gateway.ts'
 import type { Logger, Platform } from '../../src/platform.ts'
 import { consoleLogger } from './logger.ts'
 import { NodeOrigin } from './origin.ts'
+import { serveQuickHit } from './quick-hits.ts'
 import { SocketStreamOpener } from './socket-stream.ts'
 import { systemClock } from './system-clock.ts'
 import { nodeWebSocketAcceptor } from './websocket.ts'
@@ -65,6 +72,21 @@ export function nodePlatform(
   }
 }
 
+/**
+ * node:http's `createServer` with quick cache hits answered before the framework
+ * (quick-hits.ts); every other request goes to the gateway's listener as it came.
+ */
+function frontDoor(gateway: Gateway): typeof createServer {
+  const create = (serverOptions: ServerOptions, gatewayListener: RequestListener) =>
+    createServer(serverOptions, (incoming, outgoing) => {
+      serveQuickHit(gateway.cache, incoming, outgoing).then(
+        (served) => served || gatewayListener(incoming, outgoing),
+        () => gatewayListener(incoming, outgoing)
+      )
+    })
+  return create as typeof createServer
+}
+
 /** Starts the gateway and resolves once it listens. */
 export async function startGateway(options: ServeOptions): Promise<RunningGateway> {
   const logger = options.logger ?? consoleLogger()
@@ -81,6 +103,7 @@ export async function startGateway(options: ServeOptions): Promise<RunningGatewa
         port: options.port,
         hostname: options.host,
         websocket: { server: new WebSocketServer({ noServer: true, perMessageDeflate: false }) },
+        createServer: frontDoor(gateway),
       },
       () => resolve(started as Server)
     ) as Server

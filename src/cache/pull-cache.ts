@@ -16,7 +16,14 @@ import {
   type ReuseDecision,
 } from './freshness.ts'
 import { PurgeFence } from './purge-fence.ts'
-import { isPlainGet, prepareQuickHit, type QuickHit, quickHitResponse } from './quick-hit.ts'
+import {
+  isPlainGet,
+  prepareQuickHit,
+  type QuickAnswer,
+  type QuickHit,
+  quickHitAnswer,
+  quickHitResponse,
+} from './quick-hit.ts'
 import { type CacheOutcome, serveStored } from './respond.ts'
 import { CacheStats } from './stats.ts'
 import type { CacheStore, StoredResponse } from './store.ts'
@@ -65,14 +72,14 @@ export class PullCache {
     if (!METHODS_SERVED_FROM_CACHE.has(request.method)) return this.#unsafe(request, forward)
     if (cache === false || hasUpgrade(request)) return this.#filler.bypass(request, forward)
     const url = new URL(request.url)
-    const primaryKey = `${url.host}${url.pathname}${url.search}`
+    const primaryKey = primaryKeyOf(url)
     const preq = policyRequest(request, url)
 
     const now = this.#deps.clock.now()
     const entries = await this.#deps.store.lookup(primaryKey, now)
     if (isPlainGet(request.method, preq)) {
       const quick = this.#quickHit(entries, preq, now)
-      if (quick) return quick
+      if (quick) return quickHitResponse(quick)
     }
     let decision = chooseStored(entries, preq, this.#factory)
     if (decision?.kind === 'fresh' && !this.#quick.has(decision.entry)) {
@@ -124,13 +131,27 @@ export class PullCache {
     return purged
   }
 
+  /**
+   * The answer `handle` would give a GET of `url` with `headers` (lowercase names) when it is
+   * a quick hit (quick-hit.ts), without building web Request, Headers or Response objects;
+   * undefined means "take the full path". For a server's front door (Node), where a hit
+   * must not pay for the framework around it.
+   */
+  async quickGet(url: URL, headers: Record<string, string>): Promise<QuickAnswer | undefined> {
+    const preq: PolicyRequest = { url: `${url.pathname}${url.search}`, method: 'GET', headers }
+    if (!isPlainGet('GET', preq) || headers.upgrade !== undefined) return undefined
+    const now = this.#deps.clock.now()
+    const entries = await this.#deps.store.lookup(primaryKeyOf(url), now)
+    return this.#quickHit(entries, preq, now)
+  }
+
   /** The quick answer to a plain GET, when the matching entry has one and is fresh. */
-  #quickHit(entries: StoredResponse[], preq: PolicyRequest, now: number): Response | undefined {
+  #quickHit(entries: StoredResponse[], preq: PolicyRequest, now: number): QuickAnswer | undefined {
     const entry = matchingEntry(entries, preq)
     const quick = entry && this.#quick.get(entry)
-    const response = quick ? quickHitResponse(entry, quick, now) : undefined
-    if (response) this.stats.count('HIT')
-    return response
+    const answer = quick ? quickHitAnswer(entry, quick, now) : undefined
+    if (answer) this.stats.count('HIT')
+    return answer
   }
 
   async #lookup(primaryKey: string, preq: PolicyRequest): Promise<ReuseDecision | undefined> {
@@ -199,6 +220,11 @@ export class PullCache {
     ])
     if (timer !== undefined) clearTimeout(timer)
   }
+}
+
+/** The method-independent key of a resource: host, path and query. */
+function primaryKeyOf(url: URL): string {
+  return `${url.host}${url.pathname}${url.search}`
 }
 
 /** The request as the RFC 9111 decisions see it: cache reuse is for GET (HEAD reads GET entries). */

@@ -76,12 +76,20 @@ export function prepareQuickHit(
   return { headers, ageAt: policy.age(), at: now, maxAge: policy.maxAge() }
 }
 
-/** The client's response from a quick entry at `now`, or undefined when it is no longer fresh. */
-export function quickHitResponse(
+/** A quick answer: everything a server needs to write the response. */
+export interface QuickAnswer {
+  status: number
+  headers: Record<string, string>
+  /** The stored bytes themselves: never to be modified. */
+  body: Uint8Array
+}
+
+/** The client's answer from a quick entry at `now`, or undefined when it is no longer fresh. */
+export function quickHitAnswer(
   entry: StoredResponse,
   quick: QuickHit,
   now: number
-): Response | undefined {
+): QuickAnswer | undefined {
   const age = quick.ageAt + (now - quick.at) / 1000
   if (entry.softPurged || age >= quick.maxAge) return undefined
   const ttl = Math.round(Math.max(0, quick.maxAge - age))
@@ -91,9 +99,14 @@ export function quickHitResponse(
     'x-cache': 'HIT',
     'cache-status': `${CACHE_NAME}; hit; ttl=${ttl}`,
   }
-  // A plain record and the stored bytes as they are: nothing the response does mutates them,
-  // and Node's server writes such a response without building web Headers at all.
-  // Stored bodies are copies the store owns, never views of shared memory.
-  const body = entry.body as Uint8Array<ArrayBuffer>
-  return markPlain(new Response(body, { status: entry.status, headers }))
+  return { status: entry.status, headers, body: entry.body }
+}
+
+/** A quick answer as a web Response, marked as carrying no GRIP instruction. */
+export function quickHitResponse(answer: QuickAnswer): Response {
+  // Stored bodies are copies the store owns, never views of shared memory. A plain record
+  // and the stored bytes as they are: Node's server then writes the response without
+  // building web Headers at all.
+  const body = answer.body as Uint8Array<ArrayBuffer>
+  return markPlain(new Response(body, { status: answer.status, headers: answer.headers }))
 }

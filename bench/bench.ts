@@ -10,13 +10,14 @@ import { existsSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import { awaitDelivery, publishOne, subscribe, summarize } from './load.ts'
-import { sleep, treeRssKiB } from './procs.ts'
+import { sleep, treeCpuMs, treeRssKiB } from './procs.ts'
 import {
   nchanMissing,
   type Origins,
   pushpinMissing,
   startGripgate,
   startNginx,
+  startNodeFloor,
   startOrigins,
   startPushpin,
   type Target,
@@ -144,15 +145,87 @@ async function measure(
   ) as unknown as RunResult
 }
 
-function autocannon(url: string): number {
+/** A server that answers `/cached/item` from its cache, and how to start it. */
+type CacheServer = [string, () => Promise<{ url: string; pids(): number[]; stop(): Promise<void> }>]
+
+/** Requests/s under autocannon, and the server's CPU per 1,000 requests. */
+interface CacheResult {
+  rps: number
+  cpuMsPer1k: number
+}
+
+/**
+ * Cache hits: gripgate vs nginx proxy_cache on the same static origin, and the Node floor
+ * answering from memory. Median requests/s of RUNS runs each, servers taking turns.
+ */
+async function cacheHits(origins: Origins, withNginx: boolean): Promise<[string, CacheResult][]> {
+  const servers: CacheServer[] = [
+    [
+      'gripgate',
+      async () => {
+        const t = await startGripgate(origins)
+        return { url: `http://127.0.0.1:${t.port}/cached/item`, pids: t.pids, stop: t.stop }
+      },
+    ],
+    [
+      'node:http floor (no cache, fixed body)',
+      async () => {
+        const t = await startNodeFloor()
+        return { url: `http://127.0.0.1:${t.port}/cached/item`, pids: t.pids, stop: t.stop }
+      },
+    ],
+  ]
+  if (withNginx)
+    servers.splice(1, 0, [
+      'nginx proxy_cache',
+      async () => {
+        const t = await startNginx(origins)
+        return { url: `http://127.0.0.1:${t.cachePort}/cached/item`, pids: t.pids, stop: t.stop }
+      },
+    ])
+  const runs = new Map<string, CacheResult[]>(servers.map(([name]) => [name, []]))
+  for (let r = 0; r < RUNS; r++) {
+    for (const [name, startServer] of servers) {
+      const server = await startServer()
+      try {
+        // Twice: the first stores the entry, the second prepares its quick answer.
+        for (let i = 0; i < 2; i++) await fetch(server.url).then((res) => res.arrayBuffer())
+        const cpu0 = treeCpuMs(server.pids())
+        const { rps, total } = autocannon(server.url)
+        const cpuMsPer1k = ((treeCpuMs(server.pids()) - cpu0) / total) * 1000
+        console.log(
+          `  cache hits ${name} run ${r + 1}: ${rps.toFixed(0)} req/s, ${cpuMsPer1k.toFixed(1)} CPU ms per 1k`
+        )
+        runs.get(name)!.push({ rps, cpuMsPer1k })
+      } finally {
+        await server.stop()
+      }
+    }
+  }
+  return servers.map(([name]) => {
+    const results = runs.get(name)!
+    return [
+      name,
+      {
+        rps: median(results.map((x) => x.rps)),
+        cpuMsPer1k: median(results.map((x) => x.cpuMsPer1k)),
+      },
+    ]
+  })
+}
+
+function autocannon(url: string): { rps: number; total: number } {
   const out = spawnSync(
     'node_modules/.bin/autocannon',
     ['-c', String(CACHE_CONNECTIONS), '-d', String(CACHE_SECONDS), '--json', url],
     { encoding: 'utf8', timeout: (CACHE_SECONDS + 30) * 1000 }
   )
-  const parsed = JSON.parse(out.stdout) as { requests: { average: number }; non2xx: number }
+  const parsed = JSON.parse(out.stdout) as {
+    requests: { average: number; total: number }
+    non2xx: number
+  }
   if (parsed.non2xx) console.log(`  ${url}: ${parsed.non2xx} non-2xx answers`)
-  return parsed.requests.average
+  return { rps: parsed.requests.average, total: parsed.requests.total }
 }
 
 function machine(): string {
@@ -187,6 +260,8 @@ async function main() {
   const ncMissing = nchanMissing()
   if (ncMissing) skipped.push(`nchan skipped: ${ncMissing}`)
   else targets.push(['nchan', () => startNginx(origins)])
+  // Not a peer: what node:http itself costs, so gripgate's overhead over Node is visible.
+  targets.push(['node:http floor', () => startNodeFloor()])
   if (ONLY) {
     const unknown = ONLY.filter((name) => !targets.some(([t]) => t.startsWith(name)))
     if (unknown.length) throw new Error(`--only: no server named ${unknown.join(', ')}`)
@@ -211,29 +286,11 @@ async function main() {
         }
       }
     }
-    // Cache hits: gripgate vs nginx proxy_cache on the same static origin.
-    const cache: [string, number][] = []
+    const cache: [string, CacheResult][] = []
     if (!CACHE_RUN) skipped.push('cache-hit run skipped (--no-cache)')
-    else if (existsSync('node_modules/.bin/autocannon')) {
-      const gg = await startGripgate(origins)
-      try {
-        const url = `http://127.0.0.1:${gg.port}/cached/item`
-        await fetch(url).then((r) => r.arrayBuffer())
-        cache.push(['gripgate', autocannon(url)])
-      } finally {
-        await gg.stop()
-      }
-      if (!ncMissing) {
-        const ng = await startNginx(origins)
-        try {
-          const url = `http://127.0.0.1:${ng.cachePort}/cached/item`
-          await fetch(url).then((r) => r.arrayBuffer())
-          cache.push(['nginx proxy_cache', autocannon(url)])
-        } finally {
-          await ng.stop()
-        }
-      }
-    } else skipped.push('cache-hit run skipped: autocannon not installed (npm install)')
+    else if (!existsSync('node_modules/.bin/autocannon'))
+      skipped.push('cache-hit run skipped: autocannon not installed (npm install)')
+    else cache.push(...(await cacheHits(origins, !ncMissing)))
 
     const md = report(started, results, cache, skipped)
     console.log(`\n${md}`)
@@ -258,7 +315,7 @@ const section = (transport: Transport, n: number) =>
 function report(
   started: Date,
   results: Results,
-  cache: [string, number][],
+  cache: [string, CacheResult][],
   skipped: string[]
 ): string {
   const names = [...results.keys()]
@@ -315,11 +372,23 @@ function report(
       `## Cache hits (autocannon -c ${CACHE_CONNECTIONS} -d ${CACHE_SECONDS}, 1 KiB JSON)`,
       ''
     )
-    lines.push('| server | requests/s |', '|---|---:|')
-    for (const [name, rps] of cache) lines.push(`| ${name} | ${fmt(rps, 0)} |`)
-    if (cache.length === 2)
-      lines.push(`| gripgate ÷ nginx | ${fmt(cache[0]![1] / cache[1]![1], 2)} |`)
-    lines.push('')
+    const gg = cache.find(([name]) => name === 'gripgate')?.[1]
+    lines.push(
+      '| server | requests/s | server CPU ms per 1,000 requests | requests/s gripgate ÷ server | CPU gripgate ÷ server |',
+      '|---|---:|---:|---:|---:|'
+    )
+    for (const [name, r] of cache) {
+      const ratios =
+        name === 'gripgate' || !gg
+          ? ' | '
+          : `${fmt(gg.rps / r.rps, 2)} | ${fmt(gg.cpuMsPer1k / r.cpuMsPer1k, 2)}`
+      lines.push(`| ${name} | ${fmt(r.rps, 0)} | ${fmt(r.cpuMsPer1k, 1)} | ${ratios} |`)
+    }
+    lines.push(
+      '',
+      'autocannon runs on the same 2 cores as the server, so requests/s is bounded by the generator too: the floor row is what node:http and the generator manage with no cache logic at all, and CPU per request is the server-side cost.',
+      ''
+    )
   }
   return lines.join('\n')
 }

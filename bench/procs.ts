@@ -67,7 +67,8 @@ export function rssKiB(pid: number): number {
 }
 
 /** Sum of VmRSS (KiB) over `roots` and all their descendants. */
-export function treeRssKiB(roots: number[]): number {
+/** Every PID in the process trees under `roots` (roots included). */
+function treePids(roots: number[]): number[] {
   const children = new Map<number, number[]>()
   for (const name of readdirSync('/proc')) {
     const pid = Number(name)
@@ -78,11 +79,29 @@ export function treeRssKiB(roots: number[]): number {
     list.push(pid)
     children.set(ppid, list)
   }
-  let total = 0
   const queue = [...roots]
-  for (let i = 0; i < queue.length && i < 10_000; i++) {
-    total += rssKiB(queue[i]!)
+  for (let i = 0; i < queue.length && i < 10_000; i++)
     queue.push(...(children.get(queue[i]!) ?? []))
+  return queue
+}
+
+export function treeRssKiB(roots: number[]): number {
+  return treePids(roots).reduce((total, pid) => total + rssKiB(pid), 0)
+}
+
+/** CPU time (user + system, ms) the process trees under `roots` have used so far. */
+export function treeCpuMs(roots: number[]): number {
+  const tick = 1000 / 100 // USER_HZ is 100 on Linux
+  let total = 0
+  for (const pid of treePids(roots)) {
+    try {
+      // Fields after the parenthesised command: state is 3rd, utime 14th, stime 15th.
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      total += (Number(fields[11]) + Number(fields[12])) * tick
+    } catch {
+      // The process exited meanwhile.
+    }
   }
   return total
 }

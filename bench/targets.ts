@@ -254,3 +254,25 @@ http {
     stop: stopAll,
   }
 }
+
+/** The Node floor (bench/node-floor.mjs): node:http and `ws` with no gateway. */
+export async function startNodeFloor(): Promise<Target> {
+  const port = await freePort()
+  const child = start('node', ['bench/node-floor.mjs'], { PORT: String(port) })
+  await waitFor(
+    () => answers(`http://127.0.0.1:${port}/ready`),
+    20_000,
+    `node floor\n${child.output()}`
+  )
+  return {
+    name: 'node:http floor',
+    port,
+    subscriptions: {
+      sse: { path: '/sub', ready: 'event: ready' },
+      ws: { path: '/sub', ready: 'ready' },
+    },
+    publish: (body) => post(`http://127.0.0.1:${port}/pub`, body, { 'content-type': 'text/plain' }),
+    pids: () => [child.child.pid!],
+    stop: () => stop(child),
+  }
+}

@@ -1,0 +1,46 @@
+// The Node floor: the least a node:http server can do for the bench's workloads, with no
+// gateway at all. SSE subscribers are held responses written with `res.write`, WebSocket
+// subscribers are plain `ws` sockets, a POST /pub body goes to every subscriber, and every
+// other GET answers the static origin's 1 KiB body from memory. It is a reference for what
+// Node itself costs (memory per connection, write path, request handling), not a peer.
+import http from 'node:http'
+import { WebSocketServer } from 'ws'
+
+const cached = Buffer.from(JSON.stringify({ items: 'x'.repeat(1000) }))
+const streams = new Set()
+const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false })
+
+const server = http.createServer((req, res) => {
+  if (req.method === 'POST' && req.url === '/pub') {
+    const chunks = []
+    req.on('data', (chunk) => chunks.push(chunk))
+    req.on('end', () => {
+      const body = Buffer.concat(chunks)
+      const event = Buffer.from(`data: ${body}\n\n`)
+      for (const stream of streams) stream.write(event)
+      for (const socket of wss.clients) socket.send(body, { binary: false })
+      res.writeHead(204)
+      res.end()
+    })
+    return
+  }
+  if (req.url === '/sub') {
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' })
+    res.write('event: ready\ndata: x\n\n')
+    streams.add(res)
+    res.on('close', () => streams.delete(res))
+    return
+  }
+  res.writeHead(200, {
+    'content-type': 'application/json',
+    'cache-control': 'public, max-age=3600',
+    'content-length': cached.length,
+  })
+  res.end(cached)
+})
+server.on('upgrade', (req, socket, head) => {
+  if (req.url !== '/sub') return socket.destroy()
+  wss.handleUpgrade(req, socket, head, (ws) => ws.send('ready'))
+})
+server.listen(Number(process.env.PORT), '127.0.0.1', () => process.stdout.write('ready\n'))
+process.once('SIGTERM', () => process.exit(0))

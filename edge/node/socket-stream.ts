@@ -30,24 +30,30 @@ function chunkFrame(bytes: Uint8Array): Buffer {
 }
 
 /**
- * Sockets written to in this turn of the event loop. A burst of publishes handled in one
- * turn then reaches each subscriber in one `writev` instead of one `write` per item: the
- * socket is corked on its first write and every corked socket is uncorked once, after the
- * turn's I/O callbacks (`setImmediate`).
+ * Writes are batched per turn of the event loop, after the first: a subscriber's first write
+ * in a turn goes to the socket at once (one message, no added latency), and when a burst of
+ * publishes handled in the same turn writes to it again, the socket is corked and everything
+ * after the first goes out in one `writev` when the turn ends (after its I/O callbacks,
+ * `setImmediate`).
  */
+let turn = 0
+let turnEnding = false
 const corked: Socket[] = []
 
-function uncorkAll(): void {
+function endTurn(): void {
+  turn++
+  turnEnding = false
   for (const socket of corked) socket.uncork()
   corked.length = 0
 }
 
-function writeBatched(socket: Socket, bytes: Uint8Array): void {
-  if (!socket.writableCorked) {
-    socket.cork()
-    if (corked.push(socket) === 1) setImmediate(uncorkAll)
+/** The current turn, making sure it ends. */
+function thisTurn(): number {
+  if (!turnEnding) {
+    turnEnding = true
+    setImmediate(endTurn)
   }
-  socket.write(bytes)
+  return turn
 }
 
 /** Node's opener: knows the `ServerResponse` behind each request the server handed over. */
@@ -74,6 +80,8 @@ export class SocketStreamOpener implements HeldStreamOpener {
     // HTTP/1.0 clients get the body delimited by the connection's close instead of chunks.
     const chunked = outgoing.chunkedEncoding
     let open = true
+    /** The turn this response was last written in. */
+    let wroteIn = -1
     outgoing.once('close', () => {
       if (!open) return
       open = false
@@ -82,7 +90,13 @@ export class SocketStreamOpener implements HeldStreamOpener {
     const sink: StreamSink = {
       write(bytes) {
         if (!open || bytes.byteLength === 0) return
-        writeBatched(socket, chunked ? chunkFrame(bytes) : bytes)
+        const now = thisTurn()
+        if (wroteIn === now && !socket.writableCorked) {
+          socket.cork()
+          corked.push(socket)
+        }
+        wroteIn = now
+        socket.write(chunked ? chunkFrame(bytes) : bytes)
       },
       buffered: () => socket.writableLength,
       end() {

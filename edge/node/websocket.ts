@@ -24,7 +24,7 @@ export const nodeWebSocketAcceptor: WebSocketAcceptor = {
         ws.on('close', (code: number) => {
           closeFrameSeen = code !== ABNORMAL_CLOSURE
         })
-        handler.onOpen(wrap(ws))
+        handler.onOpen(new NodeWsSocket(ws))
       },
       onMessage(event) {
         const data = event.data
@@ -41,15 +41,39 @@ export const nodeWebSocketAcceptor: WebSocketAcceptor = {
   },
 }
 
-function wrap(ws: WebSocket): WsSocket {
-  return {
-    send: (data) => ws.send(data, { binary: typeof data !== 'string' }),
-    ping: (data) => ws.ping(data),
-    pong: (data) => ws.pong(data),
-    close: (code, reason) => ws.close(code, reason),
-    terminate: () => ws.terminate(),
-    get bufferedAmount() {
-      return ws.bufferedAmount
-    },
+/**
+ * The core's socket over a `ws` WebSocket. A class, not an object literal with a getter:
+ * one is kept per connection for its lifetime, and the literal cost a 448-byte property
+ * store each (issue #8's heap profile).
+ */
+class NodeWsSocket implements WsSocket {
+  readonly #ws: WebSocket
+
+  constructor(ws: WebSocket) {
+    this.#ws = ws
+  }
+
+  send(data: string | Uint8Array): void {
+    this.#ws.send(data, { binary: typeof data !== 'string' })
+  }
+
+  ping(data: Uint8Array): void {
+    this.#ws.ping(data)
+  }
+
+  pong(data: Uint8Array): void {
+    this.#ws.pong(data)
+  }
+
+  close(code?: number, reason?: string): void {
+    this.#ws.close(code, reason)
+  }
+
+  terminate(): void {
+    this.#ws.terminate()
+  }
+
+  get bufferedAmount(): number {
+    return this.#ws.bufferedAmount
   }
 }

@@ -52,14 +52,17 @@ export async function proxyWebSocket(
       `the gateway holds ${hub.limits.maxConnections} connections already`
     )
   }
-  const base = wohHeaders(request.headers, crypto.randomUUID())
+  // Kept for the socket's lifetime: plain pairs and the URL's text, not a Headers object and
+  // the whole client Request.
+  const base = [...wohHeaders(request.headers, crypto.randomUUID())]
+  const url = request.url
   const exchange = new WohExchange((body, meta) => {
     const headers = new Headers(base)
     for (const [name, value] of meta) headers.set(name, value)
     // Sized, not chunked: Pushpin sends Content-Length, `0` on a keep-alive poll (§7.2).
     headers.set('content-length', String(body.byteLength))
     return send(
-      new Request(request.url, { method: 'POST', headers, body: body as Uint8Array<ArrayBuffer> }),
+      new Request(url, { method: 'POST', headers, body: body as Uint8Array<ArrayBuffer> }),
       { direct: true }
     )
   })

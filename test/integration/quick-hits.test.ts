@@ -7,12 +7,10 @@ import type { AddressInfo } from 'node:net'
 import net from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { serveQuickHit } from '../../edge/node/quick-hits.ts'
-import { MemoryStore } from '../../src/cache/memory-store.ts'
-import { PullCache } from '../../src/cache/pull-cache.ts'
 import { forwarderFor } from '../../src/proxy/forward.ts'
-import { CaptureLogger } from '../fakes/capture-logger.ts'
 import { FakeClock } from '../fakes/fake-clock.ts'
 import { MemoryOrigin } from '../fakes/memory-origin.ts'
+import { memoryPullCache } from '../fakes/memory-pull-cache.ts'
 import { httpRequest } from '../helpers/http-get.ts'
 
 /** The status the test server answers with when the front door declines. */
@@ -30,13 +28,7 @@ const origin = new MemoryOrigin(
       },
     })
 )
-const cache = new PullCache({
-  store: new MemoryStore({ maxBytes: 1 << 20, maxObjectBytes: 1 << 16 }),
-  clock,
-  logger: new CaptureLogger(),
-  waitUntil: () => {},
-  maxObjectBytes: 1 << 16,
-})
+const cache = memoryPullCache(clock)
 const server = http.createServer((incoming, outgoing) => {
   serveQuickHit(cache, incoming, outgoing).then((served) => {
     if (served) return

@@ -4,15 +4,13 @@
  * quick answer), the third by the quick one, at the same instant; they must be equal.
  */
 import { describe, expect, it } from 'vitest'
-import { MemoryStore } from '../../../src/cache/memory-store.ts'
-import { PullCache } from '../../../src/cache/pull-cache.ts'
 import { isPlainGet } from '../../../src/cache/quick-hit.ts'
 import type { OriginConfig } from '../../../src/config/types.ts'
 import { isMarkedPlain } from '../../../src/grip/grip-response.ts'
 import { forwarderFor } from '../../../src/proxy/forward.ts'
-import { CaptureLogger } from '../../fakes/capture-logger.ts'
 import { EPOCH, FakeClock } from '../../fakes/fake-clock.ts'
 import { MemoryOrigin } from '../../fakes/memory-origin.ts'
+import { memoryPullCache } from '../../fakes/memory-pull-cache.ts'
 
 const ORIGIN: OriginConfig = { url: 'http://origin.test', timeoutMs: 1000 }
 const httpDate = (ms: number) => new Date(ms).toUTCString()
@@ -22,13 +20,7 @@ function harness(headers: Record<string, string> | [string, string][], status = 
   const origin = new MemoryOrigin(
     () => new Response(status === 204 ? null : 'body bytes', { status, headers })
   )
-  const cache = new PullCache({
-    store: new MemoryStore({ maxBytes: 1 << 20, maxObjectBytes: 1 << 16 }),
-    clock,
-    logger: new CaptureLogger(),
-    waitUntil: () => {},
-    maxObjectBytes: 1 << 16,
-  })
+  const cache = memoryPullCache(clock)
   const get = async (init: RequestInit = {}) => {
     const request = new Request('http://gw.test/a?q=1', init)
     const response = await cache.handle(request, 'origin', forwarderFor(origin, ORIGIN, request))

@@ -8,6 +8,7 @@ import type { Context } from 'hono'
 import { GatewayError } from '../errors.ts'
 import { encodeWsEvents } from '../grip/ws-events.ts'
 import { isMetaHeader, isSetMetaHeader } from '../grip/ws-meta.ts'
+import { toPairs } from '../http/headers.ts'
 import type { Hub } from '../hub/hub.ts'
 import { WOH_CONTENT_TYPE, WohExchange } from '../hub/woh-exchange.ts'
 import { WsSession } from '../hub/ws-session.ts'
@@ -54,7 +55,7 @@ export async function proxyWebSocket(
   }
   // Kept for the socket's lifetime: plain pairs and the URL's text, not a Headers object and
   // the whole client Request.
-  const base = [...wohHeaders(request.headers, crypto.randomUUID())]
+  const base = toPairs(wohHeaders(request.headers, crypto.randomUUID()))
   const url = request.url
   const exchange = new WohExchange((body, meta) => {
     const headers = new Headers(base)

@@ -13,6 +13,10 @@ export async function load(url, context, nextLoad) {
   const { code } = await transform(await readFile(file, 'utf8'), {
     loader: 'ts',
     format: 'esm',
+    // Syntax lowered to what this Node runs, and imports kept as written (tsconfig's
+    // verbatimModuleSyntax), as tsx would.
+    target: `node${process.versions.node}`,
+    tsconfigRaw: { compilerOptions: { verbatimModuleSyntax: true } },
     sourcefile: file,
     sourcemap: 'inline',
     sourcesContent: false,

@@ -10,19 +10,22 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { PullCache } from '../../src/cache/pull-cache.ts'
 
-/** Hosts @hono/node-server takes as they are (anything else it checks or refuses). */
-const PLAIN_HOST = /^[a-z0-9.-]+(:\d{1,5})?$/i
+/** Lowercase host names with an optional port: what URL parsing leaves as it is. */
+const PLAIN_HOST = /^[a-z0-9.-]+(:\d{1,5})?$/
 
 /**
- * The URL @hono/node-server would give the gateway for `incoming`, for the requests it takes
- * without question: origin-form target and a plain Host. Undefined for anything else.
+ * The URL the gateway would see for `incoming`, only when parsing changes nothing: an
+ * origin-form target and a Host that come out of `new URL` exactly as sent. Anything URL
+ * parsing would rewrite (a backslash, dot segments, a numeric host shorthand) is left to
+ * @hono/node-server, which may refuse it.
  */
 function plainUrl(incoming: IncomingMessage): URL | undefined {
   const host = incoming.headers.host
   const target = incoming.url
   if (!host || !PLAIN_HOST.test(host) || !target?.startsWith('/')) return undefined
   try {
-    return new URL(`http://${host}${target}`)
+    const url = new URL(`http://${host}${target}`)
+    return url.host === host && `${url.pathname}${url.search}` === target ? url : undefined
   } catch {
     return undefined
   }
@@ -36,12 +39,17 @@ export async function serveQuickHit(
 ): Promise<boolean> {
   if (incoming.method !== 'GET') return false
   const url = plainUrl(incoming)
-  if (!url) return false
-  // Node joins repeated request fields with ", " as Headers does; only Set-Cookie stays a
-  // list, and requests do not carry it.
+  // A repeated field is left to the gateway: Node keeps only the first of some (User-Agent,
+  // Authorization, …) where web Headers joins them, and Vary would compare other values.
+  if (!url || incoming.rawHeaders.length !== 2 * Object.keys(incoming.headers).length) return false
   const answer = await cache.quickGet(url, incoming.headers as Record<string, string>)
   if (!answer) return false
-  outgoing.writeHead(answer.status, answer.headers)
+  // Sized like the gateway's answers (@hono/node-server adds Content-Length to a byte body):
+  // the head is built by writeHead, before end() could add it.
+  outgoing.writeHead(answer.status, {
+    ...answer.headers,
+    'content-length': String(answer.body.byteLength),
+  })
   outgoing.end(answer.body)
   return true
 }

@@ -69,6 +69,8 @@ describe('front door for quick hits', () => {
     for (const [name, value] of Object.entries(gateway.headers))
       expect(front.headers[name]).toBe(value)
     expect(front.headers.age).toBe('2')
+    expect(front.headers['content-length']).toBe(String(front.body.length))
+    expect(front.headers['transfer-encoding']).toBeUndefined()
     expect(front.headers['surrogate-key']).toBeUndefined()
     expect(origin.requests).toHaveLength(1)
   })
@@ -92,6 +94,12 @@ describe('front door for quick hits', () => {
     ],
     ['no Host', 'GET /a?x=1 HTTP/1.0\r\n\r\n'],
     ['an odd Host', 'GET /a?x=1 HTTP/1.1\r\nHost: a_b@127.0.0.1\r\n\r\n'],
+    ['a backslash URL parsing would rewrite', 'GET /a\\?x=1 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'],
+    ['a dot segment', 'GET /b/../a?x=1 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'],
+    [
+      'a repeated field',
+      'GET /a?x=1 HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: a\r\nUser-Agent: b\r\n\r\n',
+    ],
   ])('passes on %s', async (_name, raw) => {
     const { port } = new URL(base)
     const head = await new Promise<string>((resolve, reject) => {

@@ -2,9 +2,9 @@ import { beforeEach, describe, expect, it } from 'vitest'
 import type { CandidateResponse } from '../../edge/fastly/cache-policy.ts'
 import { createFastlyOrigin, type PullTarget } from '../../edge/fastly/origin.ts'
 import type { RouteConfig } from '../../src/config/types.ts'
-import { GatewayError } from '../../src/errors.ts'
 import { signGripSig } from '../../src/grip/grip-sig.ts'
 import { EPOCH } from '../fakes/fake-clock.ts'
+import { gatewayErrorOf } from '../helpers/gateway-error.ts'
 import { buildApp, GRIP_KEY, recordingFetch, type Sent, seedStores } from './helpers.ts'
 import type { CacheOverride } from './shims/cache-override.ts'
 import { resetShims } from './shims/reset.ts'
@@ -200,19 +200,9 @@ describe('createFastlyOrigin failures', () => {
   }
   const get = () => new Request('https://edge.example/x')
 
-  async function failure(promise: Promise<unknown>): Promise<GatewayError> {
-    try {
-      await promise
-    } catch (error) {
-      if (error instanceof GatewayError) return error
-      throw error
-    }
-    throw new Error('expected a GatewayError')
-  }
-
   it('answers 504 when the origin is slower than timeoutMs', async () => {
     const origin = createFastlyOrigin(() => new Promise(() => {}))
-    const error = await failure(origin.pull(get(), target, false))
+    const error = await gatewayErrorOf(origin.pull(get(), target, false))
     expect([error.status, error.code]).toEqual([504, 'ORIGIN_TIMEOUT'])
   })
 
@@ -220,7 +210,7 @@ describe('createFastlyOrigin failures', () => {
     const origin = createFastlyOrigin(async () => {
       throw new TypeError('backend connection refused')
     })
-    const error = await failure(origin.pull(get(), target, false))
+    const error = await gatewayErrorOf(origin.pull(get(), target, false))
     expect([error.status, error.code]).toEqual([502, 'ORIGIN_UNREACHABLE'])
   })
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { GatewayError } from '../../../src/errors.ts'
 import { readJsonLimited, readTextLimited } from '../../../src/http/body.ts'
+import { gatewayErrorOf } from '../../helpers/gateway-error.ts'
 
 const encoder = new TextEncoder()
 
@@ -22,15 +22,6 @@ function streamed(chunks: (string | Uint8Array)[], headers: Record<string, strin
   })
   const init: RequestInit & { duplex: 'half' } = { method: 'POST', body, headers, duplex: 'half' }
   return { request: new Request('http://gw.test/_gripgate/purge', init), state }
-}
-
-async function failure(work: Promise<unknown>): Promise<GatewayError> {
-  const error = await work.then(
-    () => undefined,
-    (reason: unknown) => reason
-  )
-  if (!(error instanceof GatewayError)) throw new Error(`expected a GatewayError, got ${error}`)
-  return error
 }
 
 describe('readTextLimited', () => {
@@ -55,7 +46,7 @@ describe('readTextLimited', () => {
       body: 'x'.repeat(11),
       headers: { 'content-length': '11' },
     })
-    const error = await failure(readTextLimited(request, 10))
+    const error = await gatewayErrorOf(readTextLimited(request, 10))
     expect(error.code).toBe('PAYLOAD_TOO_LARGE')
     expect(error.status).toBe(413)
     expect(error.message).toBe('request body exceeds 10 bytes')
@@ -65,7 +56,7 @@ describe('readTextLimited', () => {
 
   it('stops reading and cancels the stream once the body passes the limit', async () => {
     const { request, state } = streamed(['123456', '789012', 'never read'])
-    const error = await failure(readTextLimited(request, 10))
+    const error = await gatewayErrorOf(readTextLimited(request, 10))
     expect(error.code).toBe('PAYLOAD_TOO_LARGE')
     expect(state.cancelled).toBe(true)
     expect(state.pulled).toBeLessThan(3)
@@ -80,7 +71,7 @@ describe('readJsonLimited', () => {
 
   it.each(['{"keys": [', '', 'nope'])('answers 400 for %j', async (text) => {
     const { request } = streamed([text])
-    const error = await failure(readJsonLimited(request, 100))
+    const error = await gatewayErrorOf(readJsonLimited(request, 100))
     expect(error.code).toBe('BAD_REQUEST')
     expect(error.status).toBe(400)
     expect(error.message).toMatch(/^body is not valid JSON: /)
@@ -88,6 +79,6 @@ describe('readJsonLimited', () => {
 
   it('answers 413 before trying to parse', async () => {
     const { request } = streamed(['{"a":"', 'x'.repeat(200), '"}'])
-    expect((await failure(readJsonLimited(request, 100))).status).toBe(413)
+    expect((await gatewayErrorOf(readJsonLimited(request, 100))).status).toBe(413)
   })
 })

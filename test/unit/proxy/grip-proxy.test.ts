@@ -3,20 +3,9 @@
  * client for each kind of origin answer.
  */
 import { describe, expect, it } from 'vitest'
-import { GatewayError } from '../../../src/errors.ts'
 import { GRIP_BODY_LIMIT, proxyWithGrip, type SendToOrigin } from '../../../src/proxy/grip-proxy.ts'
+import { gatewayErrorOf } from '../../helpers/gateway-error.ts'
 import { answer, collect, gripHarness, hubHarness, settle } from '../../helpers/grip-harness.ts'
-
-/** The GatewayError a promise rejects with; fails the test when it resolves. */
-async function rejection(promise: Promise<unknown>): Promise<GatewayError> {
-  try {
-    await promise
-  } catch (error) {
-    if (error instanceof GatewayError) return error
-    throw error
-  }
-  throw new Error('expected a GatewayError')
-}
 
 const big = (size: number) => new Uint8Array(size).fill(0x61)
 
@@ -95,7 +84,7 @@ describe('proxyWithGrip: invalid instructions answer 502 GRIP_BAD_INSTRUCT', () 
     },
   ])('$name', async ({ status, headers, body }) => {
     const h = gripHarness(() => answer(headers, body, status))
-    const error = await rejection(h.request('/x'))
+    const error = await gatewayErrorOf(h.request('/x'))
     expect(error.code).toBe('GRIP_BAD_INSTRUCT')
     expect(error.status).toBe(502)
     expect(error.message).toMatch(/^Error while proxying to origin/)
@@ -166,7 +155,7 @@ describe('proxyWithGrip: request bodies (16)', () => {
 
   it('refuses a GRIP answer to a body over 100,000 bytes with 400 GRIP_REQUEST_TOO_LARGE', async () => {
     const h = gripHarness(() => answer({ 'Grip-Hold': 'response', 'Grip-Channel': 'c' }))
-    const error = await rejection(h.request('/up', upload(GRIP_BODY_LIMIT + 1)))
+    const error = await gatewayErrorOf(h.request('/up', upload(GRIP_BODY_LIMIT + 1)))
     expect(error.code).toBe('GRIP_REQUEST_TOO_LARGE')
     expect(error.status).toBe(400)
     expect(error.message).toBe('Request too large to accept GRIP instruct.')
@@ -197,7 +186,7 @@ describe('proxyWithGrip: limits', () => {
       limits: { maxConnections: 1 },
     })
     await h.request('/a')
-    const error = await rejection(h.request('/b'))
+    const error = await gatewayErrorOf(h.request('/b'))
     expect(error.code).toBe('CONNECTION_LIMIT')
     expect(error.status).toBe(503)
     const rendered = error.getResponse()

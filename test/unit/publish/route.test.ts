@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest'
 import { MemoryStore } from '../../../src/cache/memory-store.ts'
 import { PullCache } from '../../../src/cache/pull-cache.ts'
 import { parseConfig } from '../../../src/config/parse.ts'
-import { GatewayError } from '../../../src/errors.ts'
 import { createGateway } from '../../../src/gateway.ts'
 import type { PublishItem } from '../../../src/grip/publish-item.ts'
 import type { EmbeddedFanout } from '../../../src/hub/embedded-fanout.ts'
@@ -12,6 +11,7 @@ import { handlePublish, MAX_PUBLISH_BODY } from '../../../src/publish/route.ts'
 import { CaptureLogger } from '../../fakes/capture-logger.ts'
 import { EPOCH, FakeClock } from '../../fakes/fake-clock.ts'
 import { MemoryOrigin } from '../../fakes/memory-origin.ts'
+import { gatewayErrorOf } from '../../helpers/gateway-error.ts'
 import { hubHarness } from '../../helpers/grip-harness.ts'
 
 const publishRequest = (body: BodyInit, headers: Record<string, string> = {}) =>
@@ -48,16 +48,6 @@ function subscribed() {
   const got: PublishItem[] = []
   h.hub.subscribe('c', { transport: 'stream', deliver: (item) => got.push(item) })
   return { ...h, got }
-}
-
-async function rejection(promise: Promise<unknown>): Promise<GatewayError> {
-  try {
-    await promise
-  } catch (error) {
-    if (error instanceof GatewayError) return error
-    throw error
-  }
-  throw new Error('expected a GatewayError')
 }
 
 describe('handlePublish', () => {
@@ -164,7 +154,7 @@ describe('handlePublish', () => {
     },
   ])('answers 400 with field for $name', async ({ body, field, detail }) => {
     const h = subscribed()
-    const error = await rejection(publishTo(publishRequest(body), h.hub))
+    const error = await gatewayErrorOf(publishTo(publishRequest(body), h.hub))
     expect(error.status).toBe(400)
     expect(error.code).toBe('BAD_REQUEST')
     expect(error.message).toBe(detail)
@@ -182,7 +172,7 @@ describe('handlePublish', () => {
         { channel: 'c', formats: { 'http-response': { code: 1000, body: 'bad' } } },
       ],
     })
-    const error = await rejection(publishTo(publishRequest(body), h.hub))
+    const error = await gatewayErrorOf(publishTo(publishRequest(body), h.hub))
     expect(error.extras).toEqual({ field: 'items[1].formats.http-response.code' })
     expect(h.got).toEqual([])
   })
@@ -194,7 +184,7 @@ describe('handlePublish', () => {
     const { hub } = hubHarness()
     const bytes = new Uint8Array(MAX_PUBLISH_BODY + 1).fill(0x20)
     const body = streamed ? new Response(bytes).body! : bytes
-    const error = await rejection(publishTo(publishRequest(body), hub))
+    const error = await gatewayErrorOf(publishTo(publishRequest(body), hub))
     expect(error.status).toBe(413)
     expect(error.code).toBe('PAYLOAD_TOO_LARGE')
     expect(error.extras).toEqual({ limit: 1_000_000 })

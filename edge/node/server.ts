@@ -11,8 +11,8 @@ import {
   type ServerOptions,
   type ServerResponse,
 } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { serve } from '@hono/node-server'
+import type { AddressInfo, Socket } from 'node:net'
+import { createAdaptorServer } from '@hono/node-server'
 import { WebSocketServer } from 'ws'
 import { MemoryStore } from '../../src/cache/memory-store.ts'
 import type { GatewayConfig } from '../../src/config/types.ts'
@@ -20,6 +20,7 @@ import { createGateway, type Gateway } from '../../src/gateway.ts'
 import type { Logger, Platform } from '../../src/platform.ts'
 import { consoleLogger } from './logger.ts'
 import { NodeOrigin } from './origin.ts'
+import { answerOtherUpgradesPlainly } from './plain-upgrades.ts'
 import { serveQuickHit } from './quick-hits.ts'
 import { SocketStreamOpener } from './socket-stream.ts'
 import { systemClock } from './system-clock.ts'
@@ -37,6 +38,8 @@ export interface ServeOptions {
 export interface RunningGateway {
   url: string
   gateway: Gateway
+  /** Client sockets open now, whatever state they are in (plain, held, upgraded). */
+  connections(): number
   /** Stops accepting, lets in-flight requests finish, and closes the rest after `deadlineMs`. */
   close(deadlineMs?: number): Promise<void>
 }
@@ -92,22 +95,28 @@ export async function startGateway(options: ServeOptions): Promise<RunningGatewa
   const logger = options.logger ?? consoleLogger()
   const platform = nodePlatform(options.config, logger)
   const gateway = createGateway(platform, options.config)
-  const server = await new Promise<Server>((resolve, reject) => {
-    const started = serve(
-      {
-        fetch: (request, env) => {
-          // This server is HTTP/1.1 (no createServer option): outgoing is a ServerResponse.
-          platform.streams.bind(request, env.outgoing as ServerResponse)
-          return gateway.app.fetch(request, env)
-        },
-        port: options.port,
-        hostname: options.host,
-        websocket: { server: new WebSocketServer({ noServer: true, perMessageDeflate: false }) },
-        createServer: frontDoor(gateway),
-      },
-      () => resolve(started as Server)
-    ) as Server
-    started.once('error', reject)
+  const server = createAdaptorServer({
+    fetch: (request, env) => {
+      // This server is HTTP/1.1 (no createServer option): outgoing is a ServerResponse.
+      platform.streams.bind(request, env.outgoing as ServerResponse)
+      return gateway.app.fetch(request, env)
+    },
+    hostname: options.host,
+    websocket: { server: new WebSocketServer({ noServer: true, perMessageDeflate: false }) },
+    createServer: frontDoor(gateway),
+  }) as Server
+  answerOtherUpgradesPlainly(server)
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  const sockets = new Set<Socket>()
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket)
+    socket.once('close', () => sockets.delete(socket))
   })
   const address = server.address() as AddressInfo
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
@@ -130,5 +139,5 @@ export async function startGateway(options: ServeOptions): Promise<RunningGatewa
     })()
     return closing
   }
-  return { url, gateway, close }
+  return { url, gateway, connections: () => sockets.size, close }
 }

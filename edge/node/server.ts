@@ -102,7 +102,17 @@ export async function startGateway(options: ServeOptions): Promise<RunningGatewa
       return gateway.app.fetch(request, env)
     },
     hostname: options.host,
-    websocket: { server: new WebSocketServer({ noServer: true, perMessageDeflate: false }) },
+    websocket: {
+      server: new WebSocketServer({
+        noServer: true,
+        perMessageDeflate: false,
+        // Over it (fragments counted together) `ws` closes with 1009 itself (issue #12).
+        maxPayload: options.config.limits.wsMessageBytes,
+        // The session answers pings (ws-session.ts onPing): ws's own answer drops the
+        // connection without a word once 60 pongs wait to be written.
+        autoPong: false,
+      }),
+    },
     createServer: frontDoor(gateway),
   }) as Server
   answerOtherUpgradesPlainly(server)

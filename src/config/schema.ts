@@ -140,6 +140,16 @@ const limitsSchema = z
     subscriberQueueBytes: positiveInt()
       .default(1_048_576)
       .describe('Bytes queued for one slow subscriber before its stream is ended.'),
+    wsMessageBytes: positiveInt()
+      .default(1_048_576)
+      .describe(
+        'Largest WebSocket message a client may send, fragments counted together; a larger one closes the socket with 1009.'
+      ),
+    wsQueueBytes: positiveInt()
+      .default(1_048_576)
+      .describe(
+        'Client WebSocket input waiting for the origin (WebSocket-over-HTTP) per connection; more closes the socket with 1008.'
+      ),
   })
   .describe('Bounds of the embedded fanout tier.')
 

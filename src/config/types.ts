@@ -73,6 +73,10 @@ export interface LimitsConfig {
   subscriptionsPerConnection: number
   /** Bytes queued for one slow subscriber before it is dropped. */
   subscriberQueueBytes: number
+  /** Largest WebSocket message from a client (fragments counted together); larger: 1009. */
+  wsMessageBytes: number
+  /** Client WebSocket input waiting behind an origin request, per connection; more: 1008. */
+  wsQueueBytes: number
 }
 
 /** The whole gateway configuration with defaults applied and secrets resolved. */

@@ -51,6 +51,15 @@ const INTERNAL_ERROR = 1011
 /** Ping, pong and close frames carry at most 125 bytes (RFC 6455 §5.5). */
 const CONTROL_PAYLOAD_MAX = 125
 
+/** Close code for input over the queue bound (RFC 6455 §7.4.1: against the server's policy). */
+const POLICY_VIOLATION = 1008
+
+/**
+ * What one queued event costs beyond its content (its line in the WOH body, GRIP.md §7.1), so
+ * a flood of empty pings is bounded by `limits.wsQueueBytes` too.
+ */
+const EVENT_OVERHEAD_BYTES = 16
+
 /**
  * Codes a close frame may carry (RFC 6455 §7.4), as the `ws` package checks them. The origin
  * may ask for others (`@fanoutio/grip`'s `WebSocketContext.close()` sends 0): those close
@@ -78,6 +87,12 @@ export class WsSession implements Subscriber, WsHandler {
   readonly #keepAlive: WsKeepAlive
   #socket: WsSocket | undefined
   #queue: WsEvent[] = []
+  /** What `#queue` holds of client input, as counted against `limits.wsQueueBytes`. */
+  #queuedBytes = 0
+  /** Set once the client's input went over a bound: it is closing, nothing more is taken. */
+  #inputClosed = false
+  /** Set once the client was dropped for reading too slowly. */
+  #dropped = false
   #inFlight = false
   #pendingReply: AcceptedReply | undefined
   #detached = false
@@ -171,17 +186,23 @@ export class WsSession implements Subscriber, WsHandler {
 
   onMessage(data: Uint8Array, binary: boolean): void {
     if (this.#detached || this.#clientGone) return
-    this.#enqueue({ type: binary ? 'BINARY' : 'TEXT', content: data })
+    this.#takeInput({ type: binary ? 'BINARY' : 'TEXT', content: data })
   }
 
+  /**
+   * Answers the ping (RFC 6455 §5.5.2; `ws` does it only while fewer than 60 of its pongs
+   * wait to be written, and drops the connection silently past that), through the
+   * slow-subscriber bound like any other frame, and passes it on to the origin.
+   */
   onPing(data: Uint8Array): void {
+    this.#sendToClient('pong', data)
     if (!this.#detached)
-      this.#enqueue({ type: 'PING', content: data.byteLength > 0 ? data : undefined })
+      this.#takeInput({ type: 'PING', content: data.byteLength > 0 ? data : undefined })
   }
 
   onPong(data: Uint8Array): void {
     if (!this.#detached)
-      this.#enqueue({ type: 'PONG', content: data.byteLength > 0 ? data : undefined })
+      this.#takeInput({ type: 'PONG', content: data.byteLength > 0 ? data : undefined })
   }
 
   onClose(code: number | undefined, reason: string, clean: boolean): void {
@@ -209,16 +230,44 @@ export class WsSession implements Subscriber, WsHandler {
 
   #sendToClient(type: 'text' | 'binary' | 'ping' | 'pong', content: Uint8Array): void {
     const socket = this.#socket
-    if (!socket || this.#clientGone) return
+    if (!socket || this.#clientGone || this.#dropped) return
     if (type === 'text') socket.send(textOf(content))
     else if (type === 'binary') socket.send(content)
     else if (type === 'ping') socket.ping(content.subarray(0, CONTROL_PAYLOAD_MAX))
     else socket.pong(content.subarray(0, CONTROL_PAYLOAD_MAX))
     if (socket.bufferedAmount > this.#hub.limits.subscriberQueueBytes) {
-      // The client cannot keep up: drop it rather than buffer without bound.
+      // The client cannot keep up: drop it rather than buffer without bound. Not a close
+      // frame: it would wait behind the backlog, and the socket with it (issue #12).
+      this.#dropped = true
       this.#hub.countDrop()
-      socket.close(INTERNAL_ERROR, 'subscriber too slow')
+      this.#hub.logger.warn('slow subscriber dropped', {
+        transport: 'websocket',
+        buffered: socket.bufferedAmount,
+      })
+      socket.terminate()
     }
+  }
+
+  /**
+   * Queues client input for the origin within `limits.wsQueueBytes`: input piles up only while
+   * a request is in flight, and a client that sends faster than the origin answers is closed
+   * with 1008 rather than held without bound. One event always fits an empty queue (a message
+   * is bounded by `limits.wsMessageBytes` already).
+   */
+  #takeInput(event: WsEvent): void {
+    if (this.#inputClosed) return
+    const bytes = EVENT_OVERHEAD_BYTES + (event.content?.byteLength ?? 0)
+    if (this.#queue.length > 0 && this.#queuedBytes + bytes > this.#hub.limits.wsQueueBytes) {
+      this.#inputClosed = true
+      this.#hub.logger.warn('websocket input over the queue limit; closing', {
+        queued: this.#queuedBytes,
+        limit: this.#hub.limits.wsQueueBytes,
+      })
+      this.#socket?.close(POLICY_VIOLATION, 'input queue full')
+      return
+    }
+    this.#queuedBytes += bytes
+    this.#enqueue(event)
   }
 
   #enqueue(event: WsEvent): void {
@@ -232,6 +281,7 @@ export class WsSession implements Subscriber, WsHandler {
     this.#inFlight = true
     this.#cancelPoll()
     const events = this.#queue.splice(0)
+    this.#queuedBytes = 0
     const body = events.length > 0 ? encodeWsEvents(events) : new Uint8Array(0)
     this.#exchange
       .post(body)
@@ -311,6 +361,7 @@ export class WsSession implements Subscriber, WsHandler {
         // One-way from now on: the origin is told the client left, client messages are dropped.
         this.#detached = true
         this.#queue = [{ type: 'CLOSE' }]
+        this.#queuedBytes = 0
         break
       case 'keep-alive':
         this.#keepAlive.configure(control)

@@ -21,6 +21,8 @@ export const LIMITS: LimitsConfig = {
   maxConnections: 100,
   subscriptionsPerConnection: 20,
   subscriberQueueBytes: 1024 * 1024,
+  wsMessageBytes: 1024 * 1024,
+  wsQueueBytes: 1024 * 1024,
 }
 
 /** Grip-Sig settings for tests that ask the harness to sign. */

@@ -19,7 +19,13 @@ describe('parseConfig defaults', () => {
       grip: { key: 'k', iss: 'gripgate' },
       publish: { path: '/publish/', keys: ['p'], purge: { channels: true, keys: {}, soft: false } },
       cache: { maxBytes: 64 * MIB, maxObjectBytes: 8 * MIB },
-      limits: { maxConnections: 50_000, subscriptionsPerConnection: 20, subscriberQueueBytes: MIB },
+      limits: {
+        maxConnections: 50_000,
+        subscriptionsPerConnection: 20,
+        subscriberQueueBytes: MIB,
+        wsMessageBytes: MIB,
+        wsQueueBytes: MIB,
+      },
     })
   })
 
@@ -127,7 +133,13 @@ describe('parseConfig defaults', () => {
         purge: { channels: true, keys: { 'item-*': ['items'] }, soft: true },
       },
       cache: { maxBytes: 32 * MIB, maxObjectBytes: MIB },
-      limits: { maxConnections: 1000, subscriptionsPerConnection: 5, subscriberQueueBytes: 65536 },
+      limits: {
+        maxConnections: 1000,
+        subscriptionsPerConnection: 5,
+        subscriberQueueBytes: 65536,
+        wsMessageBytes: MIB,
+        wsQueueBytes: MIB,
+      },
     })
   })
 })

@@ -15,6 +15,12 @@ export interface StreamSink {
   buffered(): number
   /** Ends the body cleanly. */
   end(): void
+  /**
+   * Drops the connection at once, without ending the body: what is still queued is thrown
+   * away and the client sees the response cut short. For a subscriber that fell behind: an
+   * `end()` would wait behind its backlog, and the connection with it (issue #12).
+   */
+  destroy(): void
 }
 
 /** A held response: what the handler returns, and where its body is written. */
@@ -67,6 +73,12 @@ export function webHeldStream(head: HeldHead, onAbort: () => void): HeldStream {
       if (!open) return
       open = false
       controller.close()
+    },
+    destroy() {
+      if (!open) return
+      open = false
+      // Erroring the body discards its queue; the server then aborts the response.
+      controller.error(new Error('held stream dropped'))
     },
   }
   const init = { status: head.status, statusText: head.statusText, headers: head.headers }

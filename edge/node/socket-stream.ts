@@ -104,7 +104,25 @@ export class SocketStreamOpener implements HeldStreamOpener {
         open = false
         outgoing.end()
       },
+      destroy() {
+        if (!open) return
+        open = false
+        dropSocket(socket)
+      },
     }
     return { response: RESPONSE_ALREADY_SENT, sink }
+  }
+}
+
+/**
+ * Drops `socket` with a TCP reset: the kernel discards what it still holds for the client
+ * instead of trickling it out before a FIN, so the client learns at once.
+ */
+function dropSocket(socket: Socket): void {
+  try {
+    socket.resetAndDestroy()
+  } catch {
+    // Not a TCP socket (resetAndDestroy needs one): a plain destroy still frees it.
+    socket.destroy()
   }
 }

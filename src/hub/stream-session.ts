@@ -146,10 +146,15 @@ export class StreamSession implements Subscriber {
     if (this.#closed) return
     this.#sink.write(bytes)
     this.#lastWriteAt = this.#hub.clock.now()
-    if (this.#sink.buffered() > this.#hub.limits.subscriberQueueBytes) {
-      // The client reads slower than the channel publishes: end it rather than buffer without bound.
+    const buffered = this.#sink.buffered()
+    if (buffered > this.#hub.limits.subscriberQueueBytes) {
+      // The client reads slower than the channel publishes: drop it rather than buffer without
+      // bound. Destroyed, not ended: the end would wait behind the backlog, and the connection
+      // with it, uncounted (issue #12).
       this.#hub.countDrop()
-      this.#close(true)
+      this.#hub.logger.warn('slow subscriber dropped', { transport: 'stream', buffered })
+      this.#close(false)
+      this.#sink.destroy()
     }
   }
 

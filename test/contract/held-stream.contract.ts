@@ -130,6 +130,30 @@ export function heldStreamContract(
       expect(opened.aborts).toBe(1)
     })
 
+    it('destroy cuts the response short: no clean end, nothing more sent, the session not told', async () => {
+      server = await start(HEAD)
+      const res = await get(server.url)
+      await until(() => server!.opened.length === 1, 'the stream')
+      const opened = server.opened[0]!
+      const { sink } = opened.held
+      const complete = new Promise<boolean>((resolve) => {
+        res.on('error', () => {})
+        res.on('close', () => resolve(res.complete))
+      })
+      res.resume()
+      sink.write(text('partial'))
+      sink.destroy()
+      expect(await complete).toBe(false)
+      expect(() => {
+        sink.write(text('late'))
+        sink.end()
+        sink.destroy()
+      }).not.toThrow()
+      expect(sink.buffered()).toBe(0)
+      await new Promise((r) => setTimeout(r, 50))
+      expect(opened.aborts).toBe(0)
+    })
+
     it('reports bytes waiting when the client does not read', async () => {
       server = await start(HEAD)
       const res = await get(server.url)

@@ -115,6 +115,30 @@ describe('Node socket writer, HTTP details', () => {
     }
   })
 
+  it('destroy drops the connection at once, even with a backlog the client never read', async () => {
+    const server = await socketServer(head)
+    try {
+      const client = await raw(server.url, 'GET / HTTP/1.1\r\nHost: x\r\n\r\n')
+      client.socket.on('error', () => {})
+      const closed = new Promise<void>((resolve) => client.socket.on('close', () => resolve()))
+      await vi_until(() => server.opened.length === 1)
+      client.socket.pause()
+      const { sink } = server.opened[0]!.held
+      // Far more than the socket buffers on both sides hold: most of it waits in Node.
+      const chunk = new Uint8Array(256 * 1024)
+      for (let i = 0; i < 256; i++) sink.write(chunk)
+      sink.destroy()
+      client.socket.resume()
+      let done = false
+      closed.then(() => (done = true))
+      await vi_until(() => done)
+      // The backlog went with the connection: at most what the kernel buffers held arrived.
+      expect(client.text().length).toBeLessThan(32 * 1024 * 1024)
+    } finally {
+      await server.close()
+    }
+  })
+
   it('declines a request it was never given the response of', () => {
     const opener = new SocketStreamOpener()
     expect(opener.open(new Request('http://x/'), head, () => {})).toBeUndefined()

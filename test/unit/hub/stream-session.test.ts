@@ -213,8 +213,9 @@ describe('stream hold: slow readers', () => {
     expect(h.subscriptions()).toBe(0)
     expect(h.hub.connections.stream).toBe(0)
     h.publish(content('c', 'never'))
-    // What was queued is still readable, then the stream ends.
-    expect(await response.text()).toBe('init0123456789abcdefghij')
+    // Dropped, not ended: the queue goes with the connection (issue #12).
+    await expect(response.text()).rejects.toThrow('held stream dropped')
+    expect(h.logger.messages('warn')).toEqual(['slow subscriber dropped'])
   })
 
   it('keeps a reader that keeps up, however much flows through', async () => {

@@ -48,7 +48,7 @@ export interface RunningGateway {
 export function nodePlatform(
   config: GatewayConfig,
   logger: Logger
-): Platform & { streams: SocketStreamOpener; close(): Promise<void> } {
+): Platform & { streams: SocketStreamOpener; close(graceMs?: number): Promise<void> } {
   const origin = new NodeOrigin()
   const pending = new Set<Promise<unknown>>()
   return {
@@ -68,8 +68,14 @@ export function nodePlatform(
       pending.add(tracked)
       tracked.finally(() => pending.delete(tracked))
     },
-    async close() {
-      await Promise.allSettled(pending)
+    /** Waits up to `graceMs` for background work, then closes the origin pools under the rest. */
+    async close(graceMs = Number.POSITIVE_INFINITY) {
+      let timer: NodeJS.Timeout | undefined
+      const grace = new Promise<void>((resolve) => {
+        if (Number.isFinite(graceMs)) timer = setTimeout(resolve, graceMs)
+      })
+      await Promise.race([Promise.allSettled(pending), grace])
+      clearTimeout(timer)
       origin.close()
     },
   }
@@ -116,17 +122,19 @@ export async function startGateway(options: ServeOptions): Promise<RunningGatewa
     createServer: frontDoor(gateway),
   }) as Server
   answerOtherUpgradesPlainly(server)
+  // Every client socket, whatever it speaks now: Node's own list (closeAllConnections) loses a
+  // socket once it is upgraded or handed to an 'upgrade' listener.
+  const sockets = new Set<Socket>()
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket)
+    socket.once('close', () => sockets.delete(socket))
+  })
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(options.port, options.host, () => {
       server.off('error', reject)
       resolve()
     })
-  })
-  const sockets = new Set<Socket>()
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket)
-    socket.once('close', () => sockets.delete(socket))
   })
   const address = server.address() as AddressInfo
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
@@ -135,17 +143,22 @@ export async function startGateway(options: ServeOptions): Promise<RunningGatewa
   let closing: Promise<void> | undefined
   const close = (deadlineMs = 10_000) => {
     closing ??= (async () => {
+      const deadlineAt = Date.now() + deadlineMs
       gateway.tier.shutdown()
       const closed = new Promise<void>((resolve) => server.close(() => resolve()))
       // Connections that finish their request while draining become idle: close them as they do.
       server.closeIdleConnections()
       const sweep = setInterval(() => server.closeIdleConnections(), 50)
-      const deadline = setTimeout(() => server.closeAllConnections(), deadlineMs)
+      // At the deadline every socket goes, whatever it is doing: a request half sent, an upgrade
+      // waiting on the origin, a WebSocket that never answers the close (ws would wait 30 s).
+      const deadline = setTimeout(() => {
+        for (const socket of sockets) socket.destroy()
+      }, deadlineMs)
       deadline.unref()
       await closed
       clearInterval(sweep)
       clearTimeout(deadline)
-      await platform.close()
+      await platform.close(Math.max(0, deadlineAt - Date.now()))
     })()
     return closing
   }

@@ -40,9 +40,21 @@ export async function runServe(argv: string[], out: (line: string) => void): Pro
   out(`gripgate listening on ${running.url}`)
   return waitForSignal(async (signal) => {
     out(`${signal}: draining (up to ${drainMs} ms)`)
+    let drained = false
+    // The drain destroys every connection at its deadline; this catches whatever else would
+    // keep the process alive after it (an origin request a closing socket started, …).
+    const hardStop = setTimeout(() => {
+      out(`still busy ${HARD_STOP_MS} ms after the drain deadline; exiting`)
+      process.exit(drained ? 0 : 1)
+    }, drainMs + HARD_STOP_MS)
+    hardStop.unref()
     await running.close(drainMs)
+    drained = true
   })
 }
+
+/** How long after `--drain-ms` the process exits whatever is still open. */
+const HARD_STOP_MS = 1000
 
 /** Resolves with exit code 0 after the first SIGTERM/SIGINT and `onSignal` finished. */
 export function waitForSignal(

@@ -9,6 +9,8 @@ export const WORKERS_TEST_CONFIG = {
   origins: { app: { url: 'http://origin.test', timeoutMs: 5000 } },
   routes: [{ path: '/*', origin: 'app' }],
   publish: { keys: [{ env: 'TEST_PUBLISH_KEY' }] },
+  // Below workerd's own 1 MiB cap on received messages, so the gateway's limits are what act.
+  limits: { wsMessageBytes: 64 * 1024, wsQueueBytes: 64 * 1024 },
 }
 
 /** Variables the workers project adds to wrangler.toml's. */

@@ -8,8 +8,8 @@
  *   later request for the same path (a retry) is answered at once: `retried <method> <body>`;
  * - `POST /grip/ws/<channel>`: WebSocket-over-HTTP; OPEN subscribes the socket to `<channel>`
  *   and sets `Set-Meta-User: u1`, `?keep-alive=N` adds `Keep-Alive-Interval: N`; a TEXT
- *   `sub:<name>` subscribes to `<name>`, any other TEXT is echoed as `echo:<text>`, CLOSE
- *   is answered with CLOSE;
+ *   `sub:<name>` subscribes to `<name>`, `slow` is answered after 3 s (with its echo), any
+ *   other TEXT is echoed as `echo:<text>`, CLOSE is answered with CLOSE;
  * - `GET /grip/log`: what `/grip/poll` and `/grip/ws` received, as JSON, oldest first.
  */
 import { decodeWsEvents, encodeWsEvents, type WsEvent } from '../../src/grip/ws-events.ts'
@@ -61,7 +61,13 @@ export async function gripTestOrigin(request: Request, url: URL): Promise<Respon
       },
     })
   }
-  if (kind === 'ws' && events?.ok) return webSocketAnswer(events.value, channel, url)
+  if (kind === 'ws' && events?.ok) {
+    const slow = events.value.some(
+      (event) => event.type === 'TEXT' && decoder.decode(event.content) === 'slow'
+    )
+    if (slow) await new Promise((resolve) => setTimeout(resolve, 3000))
+    return webSocketAnswer(events.value, channel, url)
+  }
   return new Response('not found', { status: 404 })
 }
 

@@ -116,6 +116,45 @@ describe('WebSockets in a ConnectionHolder (Hibernation API)', () => {
   })
 })
 
+describe('WebSocket input limits in a holder (limits of workers-fixture.ts: 64 KiB each)', () => {
+  const closedWith = (client: Awaited<ReturnType<typeof connect>>) =>
+    eventually(
+      async () => client.closed.code,
+      (code) => code !== undefined
+    )
+
+  it('closes with 1009 on a message over wsMessageBytes, and tells the origin nothing of it', async () => {
+    const channel = channelName('big')
+    const client = await connect(`/grip/ws/${channel}`)
+    client.ws.send(new Uint8Array(64 * 1024 + 1))
+    expect(await closedWith(client)).toBe(1009)
+    const log = await originLog('ws', channel)
+    expect(log.flatMap((entry) => entry.events)).not.toContain('BINARY')
+  })
+
+  it('takes a message of exactly wsMessageBytes', async () => {
+    const channel = channelName('exact')
+    const client = await connect(`/grip/ws/${channel}`)
+    client.ws.send('x'.repeat(64 * 1024))
+    client.ws.send('after')
+    expect((await client.next(2)).at(-1)).toBe('echo:after')
+    client.ws.close(1000)
+  })
+
+  it('closes with 1008 once input queued behind a slow origin passes wsQueueBytes', async () => {
+    const channel = channelName('queue')
+    const client = await connect(`/grip/ws/${channel}`)
+    client.ws.send('slow') // the origin sits on this one for 3 s
+    await eventually(
+      () => originLog('ws', channel),
+      (entries) => entries.length === 2
+    )
+    for (let i = 0; i < 10; i++) client.ws.send(new Uint8Array(10 * 1024))
+    expect(await closedWith(client)).toBe(1008)
+    expect(client.closed.reason).toBe('input queue full')
+  })
+})
+
 describe('a holder after hibernation (a new instance over the same state)', () => {
   it('rebuilds the session from the attachment: publishes reach the socket, meta goes on', async () => {
     const channel = channelName('wake')

@@ -18,6 +18,9 @@ import type { WebSocketAcceptor } from '../../../src/ws-socket.ts'
 import { errorResponse } from './error-response.ts'
 import { workerdSocket } from './workerd-socket.ts'
 
+/** Close code for a message over the size limit (RFC 6455 §7.4.1). */
+const MESSAGE_TOO_BIG = 1009
+
 /** The part of `DurableObjectState` that holds hibernatable sockets. */
 export type SocketHost = Pick<DurableObjectState, 'acceptWebSocket' | 'getWebSockets' | 'getTags'>
 
@@ -77,10 +80,25 @@ export class HibernatingSockets {
     return Promise.resolve(this.#app.fetch(request))
   }
 
+  /**
+   * A client message, within `limits.wsMessageBytes`: a larger one closes the socket with 1009,
+   * as `ws` does on Node. workerd has its own cap on what it receives (1 MiB by default; it
+   * closes with 1009 too), so a limit above it changes nothing here.
+   */
   message(ws: WebSocket, data: string | ArrayBuffer): void {
     const held = this.#find(ws)
-    if (typeof data === 'string') held?.session.onMessage(utf8(data), false)
-    else held?.session.onMessage(new Uint8Array(data), true)
+    if (!held) return
+    const bytes = typeof data === 'string' ? utf8(data) : new Uint8Array(data)
+    const limit = this.#hub.limits.wsMessageBytes
+    if (bytes.byteLength > limit) {
+      this.#logger.warn('websocket message over the size limit; closing', {
+        bytes: bytes.byteLength,
+        limit,
+      })
+      workerdSocket(ws).close(MESSAGE_TOO_BIG, 'message too big')
+      return
+    }
+    held.session.onMessage(bytes, typeof data !== 'string')
   }
 
   /** The client closed (`clean`) or vanished; `code` 1005/1006 mean "no code". */

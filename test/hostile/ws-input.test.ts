@@ -10,6 +10,7 @@ import { type RunningGateway, startGateway } from '../../edge/node/server.ts'
 import { parseConfig } from '../../src/config/parse.ts'
 import { CaptureLogger } from '../fakes/capture-logger.ts'
 import { type FixtureOrigin, startFixtureOrigin } from '../helpers/fixture-origin.ts'
+import { rawExchange } from '../helpers/raw-socket.ts'
 import { connectWs, until, type WsClient } from '../helpers/ws-client.ts'
 
 const EVENTS = 'application/websocket-events'
@@ -89,6 +90,60 @@ describe('WebSocket input limits on Node', () => {
     expect(logger.messages('warn')).toContain('websocket input over the queue limit; closing')
   })
 
+  it('cuts an origin close reason over 123 bytes to fit the close frame', async () => {
+    const reason = 'é'.repeat(150) // 300 bytes of UTF-8
+    // Code 3905 (0x0f41): bytes the fixture's UTF-8 body carries as they are.
+    const content = Buffer.concat([Buffer.from([0x0f, 0x41]), Buffer.from(reason)])
+    origin.on('/ws/long-close', (_req, n) =>
+      n === 1
+        ? { headers: { 'content-type': EVENTS }, body: 'OPEN\r\n' }
+        : {
+            headers: { 'content-type': EVENTS },
+            body: `CLOSE ${content.length.toString(16)}\r\n${content.toString('utf8')}\r\n`,
+          }
+    )
+    const client = await connect('/ws/long-close')
+    client.ws.send('close me')
+    const close = await client.waitClose(5000)
+    expect(close.code).toBe(3905)
+    expect(Buffer.byteLength(close.reason)).toBeLessThanOrEqual(123)
+    expect(reason.startsWith(close.reason)).toBe(true)
+  })
+
+  it('passes a client close of the largest size on, and survives a close frame over it', async () => {
+    script('/ws/client-close')
+    const port = Number(new URL(gateway.url).port)
+    script('/ws/client-close-illegal')
+    const handshake = (path: string) =>
+      `GET ${path} HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+      'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n'
+    const reason = Buffer.alloc(123, 'r')
+    const legal = await rawExchange(
+      port,
+      [handshake('/ws/client-close'), clientFrame(0x8, closePayload(4000, reason))],
+      {
+        until: (text) => text.includes('\x88'),
+        maxMs: 3000,
+      }
+    )
+    expect(legal.text).toContain(' 101 ')
+    await until(() => origin.hits('/ws/client-close') === 2, 5000, 'the CLOSE at the origin')
+    // A control frame over 125 bytes breaks RFC 6455 §5.5: ws fails the connection (1002).
+    const tooLong = closePayload(4000, Buffer.alloc(200, 'r'))
+    const illegal = await rawExchange(
+      port,
+      [handshake('/ws/client-close-illegal'), clientFrame(0x8, tooLong)],
+      {
+        maxMs: 3000,
+      }
+    )
+    expect(illegal.text).toContain(' 101 ')
+    // Still serving.
+    script('/ws/after-close')
+    const after = await connect('/ws/after-close')
+    expect(after.ws.readyState).toBe(WebSocket.OPEN)
+  })
+
   it('answers a burst of 500 pings with 500 pongs', async () => {
     script('/ws/pings')
     const client = await connect('/ws/pings')
@@ -100,3 +155,19 @@ describe('WebSocket input limits on Node', () => {
     expect(pongs).toBe(500)
   })
 })
+
+/** A close frame's payload: the code, then the reason. */
+function closePayload(code: number, reason: Buffer): Buffer {
+  return Buffer.concat([Buffer.from([code >> 8, code & 0xff]), reason])
+}
+
+/** One masked client frame (RFC 6455 §5.2), FIN set; lengths up to 65535. */
+function clientFrame(opcode: number, payload: Buffer): Buffer {
+  const mask = Buffer.from([1, 2, 3, 4])
+  const masked = Buffer.from(payload.map((byte, i) => byte ^ mask[i % 4]!))
+  const length =
+    payload.length < 126
+      ? Buffer.from([0x80 | payload.length])
+      : Buffer.from([0x80 | 126, payload.length >> 8, payload.length & 0xff])
+  return Buffer.concat([Buffer.from([0x80 | opcode]), length, mask, masked])
+}

@@ -24,6 +24,10 @@ export interface WsSocket {
 export interface WsHandler {
   onOpen(socket: WsSocket): void
   onMessage(data: Uint8Array, binary: boolean): void
+  /**
+   * A client ping: the core answers it with `pong` (RFC 6455 §5.5.2). A runtime that answers
+   * pings itself and never reports them (workerd) never calls this.
+   */
   onPing(data: Uint8Array): void
   onPong(data: Uint8Array): void
   /** The socket closed; `clean` is false when no close frame arrived (code 1006). */

@@ -4,6 +4,7 @@
  */
 import { err, ok, type Result } from '../result.ts'
 import { byteStringToText } from './bytes.ts'
+import { clampSeconds, HOLD_TIMEOUT_RANGE, KEEP_ALIVE_RANGE } from './durations.ts'
 import { parseLinks } from './grip-link.ts'
 import {
   findParam,
@@ -22,11 +23,11 @@ import type { HoldMode, Instruct, InstructChannel, KeepAlive, StatusLine } from 
 /** Response-hold timeout default, in seconds (GRIP.md §3.2, §4.1). */
 export const DEFAULT_TIMEOUT_SEC = 55
 /** Shorter response-hold timeouts are raised to this (GRIP.md §3.2, checked live). */
-export const MIN_TIMEOUT_SEC = 5
+export const MIN_TIMEOUT_SEC = HOLD_TIMEOUT_RANGE.min
 /** Keep-alive timeout default, in seconds (GRIP.md §3.2). */
 export const DEFAULT_KEEP_ALIVE_SEC = 55
 /** Shorter keep-alive timeouts are raised to this (GRIP.md §3.2, checked live). */
-export const MIN_KEEP_ALIVE_SEC = 1
+export const MIN_KEEP_ALIVE_SEC = KEEP_ALIVE_RANGE.min
 
 const intError = (where: string, text: string) =>
   err(`${where}: expected a non-negative integer, got ${show(text)}`)
@@ -77,7 +78,8 @@ function parseKeepAlive(value: string | null): Result<KeepAlive | undefined, str
   if (timeout) {
     const n = parseNonNegativeInt(timeout.value ?? '')
     if (n === undefined) return intError('Grip-Keep-Alive timeout', timeout.value ?? '')
-    timeoutSec = Math.max(MIN_KEEP_ALIVE_SEC, n)
+    // Raised to 1 as Pushpin does, and lowered to a day so the timer cannot overflow.
+    timeoutSec = clampSeconds(n, KEEP_ALIVE_RANGE)
   }
   const format = findParam(element.params, 'format')?.value || 'raw'
   if (!isKeepAliveFormat(format)) return err(`Grip-Keep-Alive: unknown format ${show(format)}`)
@@ -143,7 +145,8 @@ export function parseInstructHeaders(
   if (timeout !== null) {
     const n = parseNonNegativeInt(timeout)
     if (n === undefined) return intError('Grip-Timeout', timeout)
-    timeoutSec = Math.max(MIN_TIMEOUT_SEC, n)
+    // Raised to 5 as Pushpin does, and lowered to a day so the timer cannot overflow.
+    timeoutSec = clampSeconds(n, HOLD_TIMEOUT_RANGE)
   }
   const exposeHeaders = splitHeaderList(headers.get('grip-expose-headers') ?? '').filter(Boolean)
   const keepAlive = parseKeepAlive(headers.get('grip-keep-alive'))

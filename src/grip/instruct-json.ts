@@ -8,6 +8,7 @@
  */
 import { err, ok, type Result } from '../result.ts'
 import { decodeBase64, textToByteString, utf8 } from './bytes.ts'
+import { clientHeaderPairs } from './client-response.ts'
 import { clampSeconds, HOLD_TIMEOUT_RANGE, KEEP_ALIVE_RANGE } from './durations.ts'
 import { DEFAULT_KEEP_ALIVE_SEC, isDroppedHeader } from './instruct-headers.ts'
 import {
@@ -131,7 +132,7 @@ function parseResponse(value: unknown, base: InstructResponse): Result<InstructR
   if (has(value, 'headers')) {
     const headers = parseJsonHeaders(value.headers)
     if (!headers.ok) return fail('response.headers', headers.error.detail)
-    out.headers = headers.value.filter(([name]) => !isDroppedHeader(name))
+    out.headers = clientHeaderPairs(headers.value, isDroppedHeader)
   }
   // `body-bin` (base64) takes priority over `body` (GRIP.md §3.4).
   if (has(value, 'body-bin')) {

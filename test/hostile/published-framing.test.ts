@@ -75,7 +75,7 @@ function firstResponse(text: string) {
 }
 
 describe('framing headers in a published http-response (issue #12 item 5)', () => {
-  it.each([
+  it.each<{ name: string; headers: Record<string, string> }>([
     { name: 'a short Content-Length', headers: { 'Content-Length': '2' } },
     {
       name: 'Transfer-Encoding and Content-Length together',

@@ -76,7 +76,7 @@ describe('front door for quick hits', () => {
   })
 
   // Issue #12 item 13: a client's own directives do not pass the edge by default.
-  it.each([{ 'cache-control': 'no-cache' }, { pragma: 'no-cache' }])(
+  it.each<Record<string, string>>([{ 'cache-control': 'no-cache' }, { pragma: 'no-cache' }])(
     'answers a GET with %j as a hit',
     async (headers) => {
       const front = await httpRequest(`${base}/a?x=1`, { headers })

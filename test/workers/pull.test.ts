@@ -27,7 +27,11 @@ describe('the pull path through the Worker (SELF)', () => {
   it('serves a fresh hit to a client sending no-cache (request directives ignored)', async () => {
     const path = `/cached/${unique()}?keys=nc`
     await (await get(path)).text()
-    for (const headers of [{ 'cache-control': 'no-cache' }, { pragma: 'no-cache' }]) {
+    const insisting: Record<string, string>[] = [
+      { 'cache-control': 'no-cache' },
+      { pragma: 'no-cache' },
+    ]
+    for (const headers of insisting) {
       const again = await SELF.fetch(`https://gw.test${path}`, { headers })
       expect(again.headers.get('x-cache')).toBe('HIT')
       await again.text()

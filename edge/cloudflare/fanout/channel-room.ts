@@ -73,7 +73,7 @@ export class ChannelRoom extends DurableObject<FanoutEnv> {
   }
 
   /** The alarm: forgets the last id once it has gone `LAST_ID_TTL_MS` without a publish. */
-  async alarm(): Promise<void> {
+  override async alarm(): Promise<void> {
     this.#armed = false
     if (this.#currentLastId() !== undefined) await this.#arm()
   }

@@ -131,7 +131,7 @@ describe('quick cache hits answer as the full path does', () => {
   })
 
   // Issue #12 item 13: a client's directives are ignored by default, by both paths alike.
-  it.each([
+  it.each<Record<string, string>>([
     { 'cache-control': 'no-cache' },
     { 'cache-control': 'max-age=0, no-store' },
     { pragma: 'no-cache' },

@@ -16,7 +16,9 @@ trap cleanup EXIT
 (cd "$suite" && npm_package_config_port="$origin_port" npm_package_config_protocol=http \
   npm_package_config_pidfile="$work/origin.pid" node test-engine/server/server.mjs >"$work/origin.log" 2>&1) &
 pids+=($!)
-printf '{"origins":{"suite":{"url":"http://127.0.0.1:%s"}},"routes":[{"path":"/*","origin":"suite"}]}\n' \
+# The suite checks RFC 9111 behaviour, including request directives (§5.2.1), which the
+# gateway ignores by default as CDNs do: turn them on for it.
+printf '{"origins":{"suite":{"url":"http://127.0.0.1:%s"}},"routes":[{"path":"/*","origin":"suite"}],"cache":{"requestDirectives":"honor"}}\n' \
   "$origin_port" >"$work/gripgate.config.json"
 GRIPGATE_LOG=error node "$here/bin/gripgate" serve --config "$work/gripgate.config.json" \
   --port "$gateway_port" >"$work/gateway.log" 2>&1 &

@@ -35,6 +35,7 @@ export function createGateway(platform: Platform, config: GatewayConfig): Gatewa
     logger: platform.logger,
     waitUntil: platform.waitUntil,
     maxObjectBytes: config.cache.maxObjectBytes,
+    requestDirectives: config.cache.requestDirectives,
   })
   const tier =
     platform.fanout?.(config) ??

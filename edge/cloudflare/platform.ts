@@ -7,19 +7,19 @@
 import { waitUntil } from 'cloudflare:workers'
 import type { GatewayConfig } from '../../src/config/types.ts'
 import type { Clock, Platform, WaitUntil } from '../../src/platform.ts'
+import { scheduleChained } from '../../src/timers.ts'
 import { CacheApiStore, type TagIndexClient } from './cache-store.ts'
 import type { GatewayEnv } from './env.ts'
 import { workersLogger } from './logger.ts'
 import { WorkersOrigin } from './origin.ts'
 import { zonePurgerFrom } from './purger.ts'
 
-/** Wall time and plain timers (the Clock seam). */
+const setTimer = (ms: number, fn: () => void) => setTimeout(fn, ms)
+
+/** Wall time and plain timers (the Clock seam); long delays are chained (src/timers.ts). */
 export const workersClock: Clock = {
   now: () => Date.now(),
-  schedule(ms, fn) {
-    const timer = setTimeout(fn, ms)
-    return () => clearTimeout(timer)
-  },
+  schedule: (ms, fn) => scheduleChained(setTimer, clearTimeout, ms, fn),
 }
 
 /** Parts of the platform another module supplies (the fanout tier of edge/cloudflare/fanout/). */

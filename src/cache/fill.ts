@@ -3,7 +3,7 @@
  * stored response, RFC 9111 §4.3.4), stale-if-error, and passing requests around the cache.
  * @module
  */
-import type { RouteCacheConfig } from '../config/types.ts'
+import type { RequestDirectivesMode, RouteCacheConfig } from '../config/types.ts'
 import { CONDITIONAL_FIELDS } from '../http/conditional.ts'
 import { toRecord, withoutHopByHop } from '../http/headers.ts'
 import type { Clock, Logger, WaitUntil } from '../platform.ts'
@@ -15,6 +15,7 @@ import {
   variantKeyFor,
 } from './freshness.ts'
 import type { PurgeFence } from './purge-fence.ts'
+import { decisionHeaders } from './request-directives.ts'
 import {
   answerConditional,
   markOutcome,
@@ -54,6 +55,8 @@ interface FillerDeps {
   logger: Logger
   waitUntil: WaitUntil
   maxObjectBytes: number
+  /** Whether the client's Cache-Control / Pragma count when storing (request-directives.ts). */
+  requestDirectives?: RequestDirectivesMode
 }
 
 /** Fetches from the origin and fills the store. */
@@ -109,7 +112,10 @@ export class Filler {
   async #fill(job: FillRequest & { fenceStart: number }): Promise<Response> {
     const headers = new Headers(job.request.headers)
     for (const name of [...CONDITIONAL_FIELDS, 'range']) headers.delete(name)
-    const preq: PolicyRequest = { ...job.preq, headers: toRecord(headers) }
+    // The forwarded request keeps the client's directives; the storing decision reads them
+    // only when they are honoured (a client's `no-store` must not keep a shared entry out).
+    const mode = this.deps.requestDirectives ?? 'ignore'
+    const preq: PolicyRequest = { ...job.preq, headers: decisionHeaders(toRecord(headers), mode) }
     preq.headers.host = job.preq.headers.host ?? ''
     const stalePolicy = job.stale ? this.factory.restore(job.stale) : undefined
     if (stalePolicy) {

@@ -4,7 +4,7 @@
  * unsafe methods (RFC 9111 §4.4).
  * @module
  */
-import type { RouteCacheConfig } from '../config/types.ts'
+import type { RequestDirectivesMode, RouteCacheConfig } from '../config/types.ts'
 import type { Clock, Logger, WaitUntil } from '../platform.ts'
 import { Collapser } from './collapse.ts'
 import { Filler, type Forward } from './fill.ts'
@@ -24,6 +24,7 @@ import {
   quickHitAnswer,
   quickHitResponse,
 } from './quick-hit.ts'
+import { decisionHeaders } from './request-directives.ts'
 import { type CacheOutcome, serveStored } from './respond.ts'
 import { CacheStats } from './stats.ts'
 import type { CacheStore, StoredResponse } from './store.ts'
@@ -40,6 +41,8 @@ export interface PullCacheDeps {
   maxObjectBytes: number
   /** How long a collapsed request waits for another's fetch before going itself. */
   collapseWaitMs?: number
+  /** A client's Cache-Control / Pragma: `ignore` (default) or `honor` (request-directives.ts). */
+  requestDirectives?: RequestDirectivesMode
 }
 
 const METHODS_SERVED_FROM_CACHE = new Set(['GET', 'HEAD'])
@@ -60,9 +63,11 @@ export class PullCache {
    * forgotten with it. `null`: the entry must always take the full path.
    */
   readonly #quick = new WeakMap<StoredResponse, QuickHit | null>()
+  readonly #mode: RequestDirectivesMode
 
   constructor(deps: PullCacheDeps) {
     this.#deps = deps
+    this.#mode = deps.requestDirectives ?? 'ignore'
     this.#factory = new PolicyFactory(deps.clock)
     this.#filler = new Filler(deps, this.#factory, this.stats, this.#fence)
   }
@@ -73,7 +78,7 @@ export class PullCache {
     if (cache === false || hasUpgrade(request)) return this.#filler.bypass(request, forward)
     const url = new URL(request.url)
     const primaryKey = primaryKeyOf(url)
-    const preq = policyRequest(request, url)
+    const preq = policyRequest(request, url, this.#mode)
 
     const now = this.#deps.clock.now()
     const entries = await this.#deps.store.lookup(primaryKey, now)
@@ -138,7 +143,11 @@ export class PullCache {
    * must not pay for the framework around it.
    */
   async quickGet(url: URL, headers: Record<string, string>): Promise<QuickAnswer | undefined> {
-    const preq: PolicyRequest = { url: `${url.pathname}${url.search}`, method: 'GET', headers }
+    const preq: PolicyRequest = {
+      url: `${url.pathname}${url.search}`,
+      method: 'GET',
+      headers: decisionHeaders(headers, this.#mode),
+    }
     if (!isPlainGet('GET', preq) || headers.upgrade !== undefined) return undefined
     const now = this.#deps.clock.now()
     const entries = await this.#deps.store.lookup(primaryKeyOf(url), now)
@@ -227,14 +236,21 @@ function primaryKeyOf(url: URL): string {
   return `${url.host}${url.pathname}${url.search}`
 }
 
-/** The request as the RFC 9111 decisions see it: cache reuse is for GET (HEAD reads GET entries). */
-function policyRequest(request: Request, url: URL): PolicyRequest {
+/**
+ * The request as the RFC 9111 decisions see it: cache reuse is for GET (HEAD reads GET
+ * entries), and a client's own directives only when `mode` honours them.
+ */
+function policyRequest(request: Request, url: URL, mode: RequestDirectivesMode): PolicyRequest {
   const headers: Record<string, string> = {}
   request.headers.forEach((value, name) => {
     headers[name] = value
   })
   headers.host = url.host
-  return { url: `${url.pathname}${url.search}`, method: 'GET', headers }
+  return {
+    url: `${url.pathname}${url.search}`,
+    method: 'GET',
+    headers: decisionHeaders(headers, mode),
+  }
 }
 
 /** A request that insists on the origin cannot take another request's answer. */

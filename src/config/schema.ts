@@ -95,6 +95,14 @@ const cacheLimitsSchema = z
       .describe(
         `Largest single cached response, in bytes. Default ${DEFAULT_MAX_OBJECT_BYTES} (8 MiB), or maxBytes if smaller.`
       ),
+    requestDirectives: z
+      .enum(['ignore', 'honor'], {
+        error: (iss) => expectedGot('"ignore" or "honor"', iss.input),
+      })
+      .default('ignore')
+      .describe(
+        'A client\'s Cache-Control / Pragma: "ignore" serves fresh hits regardless (as CDNs do, so no client can send load to the origin at will); "honor" follows RFC 9111 §5.2.1.'
+      ),
   })
   .refine((c) => c.maxObjectBytes === undefined || c.maxObjectBytes <= c.maxBytes, {
     path: ['maxObjectBytes'],
@@ -107,8 +115,9 @@ const cacheLimitsSchema = z
     maxBytes: c.maxBytes,
     // Clamped rather than rejected: a small maxBytes alone should not force the user to set both.
     maxObjectBytes: c.maxObjectBytes ?? Math.min(DEFAULT_MAX_OBJECT_BYTES, c.maxBytes),
+    requestDirectives: c.requestDirectives,
   }))
-  .describe('Size limits of the edge cache.')
+  .describe('Size limits and request handling of the edge cache.')
 
 const publishPurgeSchema = z
   .strictObject({

@@ -60,9 +60,16 @@ export interface PublishConfig {
   purge: PublishPurgeConfig
 }
 
+/**
+ * What the edge does with a client's request cache directives (`Cache-Control`, `Pragma`):
+ * `ignore` serves fresh hits regardless, as CDNs do; `honor` follows RFC 9111 §5.2.1.
+ */
+export type RequestDirectivesMode = 'ignore' | 'honor'
+
 export interface CacheConfig {
   maxBytes: number
   maxObjectBytes: number
+  requestDirectives: RequestDirectivesMode
 }
 
 /** Bounds of the embedded fanout tier, so no client can grow its memory without limit. */

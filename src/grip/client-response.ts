@@ -3,8 +3,39 @@
  * `http-response` (GRIP.md §3.3, §4.2).
  * @module
  */
+import { isHopByHop, splitList } from '../http/headers.ts'
 import type { HttpResponseFormat } from './publish-types.ts'
 import type { InstructResponse } from './types.ts'
+
+/**
+ * Whether a header of an origin instruction or a published `http-response` is kept from the
+ * client: every `Grip-*` header (GRIP.md §3.2, §4.2), the hop-by-hop fields (RFC 9110
+ * §7.6.1), and `Content-Length`. The gateway frames the body it actually sends (RFC 9112
+ * §6): a publisher's `Content-Length: 2` over an 11-byte body, or a `Transfer-Encoding` next
+ * to it, would otherwise desynchronise the client's connection (issue #12 item 5).
+ */
+export function isFramingOrHopHeader(lowerName: string): boolean {
+  return lowerName.startsWith('grip-') || lowerName === 'content-length' || isHopByHop(lowerName)
+}
+
+/**
+ * Header pairs (lowercase names) without the fields `isFramingOrHopHeader` names or `drop`
+ * adds, nor any field a `Connection` header among them names (RFC 9110 §7.6.1). The one
+ * filter for instructions and publishes alike.
+ */
+export function clientHeaderPairs(
+  pairs: readonly [string, string][],
+  drop: (lowerName: string) => boolean = () => false
+): [string, string][] {
+  const nominated = new Set<string>()
+  for (const [name, value] of pairs) {
+    if (name === 'connection')
+      for (const token of splitList(value)) nominated.add(token.toLowerCase())
+  }
+  return pairs.filter(
+    ([name]) => !isFramingOrHopHeader(name) && !nominated.has(name) && !drop(name)
+  )
+}
 
 /** Statuses whose responses never carry a body (RFC 9110 §6.4.1). */
 const NULL_BODY = new Set([204, 205, 304])

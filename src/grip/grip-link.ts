@@ -5,6 +5,7 @@
  */
 import { err, ok, type Result } from '../result.ts'
 import { byteStringToText } from './bytes.ts'
+import { clampSeconds, NEXT_LINK_RANGE } from './durations.ts'
 import { findParam, parseHeaderList, parseNonNegativeInt } from './header-params.ts'
 import { show } from './json-fields.ts'
 import type { GoneLink, NextLink } from './types.ts'
@@ -54,7 +55,8 @@ export function parseLinks(joined: string | null): Result<Links, string> {
           `Grip-Link timeout: expected a non-negative integer, got ${show(timeout.value ?? '')}`
         )
       }
-      timeoutSec = n
+      // Not in Pushpin: a floor of 1 s and a ceiling of a day (see durations.ts).
+      timeoutSec = clampSeconds(n, NEXT_LINK_RANGE)
     }
     links.nextLink = { url, timeoutSec }
   }

@@ -4,6 +4,8 @@
  */
 import { err, ok, type Result } from '../result.ts'
 import { byteStringToText } from './bytes.ts'
+import { clientHeaderPairs, isFramingOrHopHeader } from './client-response.ts'
+import { clampSeconds, HOLD_TIMEOUT_RANGE, KEEP_ALIVE_RANGE } from './durations.ts'
 import { parseLinks } from './grip-link.ts'
 import {
   findParam,
@@ -22,25 +24,23 @@ import type { HoldMode, Instruct, InstructChannel, KeepAlive, StatusLine } from 
 /** Response-hold timeout default, in seconds (GRIP.md §3.2, §4.1). */
 export const DEFAULT_TIMEOUT_SEC = 55
 /** Shorter response-hold timeouts are raised to this (GRIP.md §3.2, checked live). */
-export const MIN_TIMEOUT_SEC = 5
+export const MIN_TIMEOUT_SEC = HOLD_TIMEOUT_RANGE.min
 /** Keep-alive timeout default, in seconds (GRIP.md §3.2). */
 export const DEFAULT_KEEP_ALIVE_SEC = 55
 /** Shorter keep-alive timeouts are raised to this (GRIP.md §3.2, checked live). */
-export const MIN_KEEP_ALIVE_SEC = 1
+export const MIN_KEEP_ALIVE_SEC = KEEP_ALIVE_RANGE.min
 
 const intError = (where: string, text: string) =>
   err(`${where}: expected a non-negative integer, got ${show(text)}`)
 
-// Hop-by-hop fields (RFC 9110 §7.6.1) and Content-Encoding, which GRIP.md §3.2 always removes.
-const DROPPED = new Set(['connection', 'keep-alive', 'content-encoding', 'transfer-encoding'])
-
 /**
- * Whether a header is removed from the client-facing response: every `Grip-*` header, the
- * hop-by-hop headers GRIP.md §3.2 lists, and `Content-Length`, which no longer matches once
- * the body is decoded, and which the proxy recomputes or removes anyway (GRIP.md §3.3).
+ * Whether an origin header is removed from the client-facing response: what
+ * `isFramingOrHopHeader` names (`Grip-*`, hop-by-hop, `Content-Length`, which the proxy
+ * recomputes, GRIP.md §3.3) and `Content-Encoding`, since the body is decoded (GRIP.md §3.2).
+ * Apply it through `clientHeaderPairs`, which also drops the fields `Connection` names.
  */
 export function isDroppedHeader(lowerName: string): boolean {
-  return lowerName.startsWith('grip-') || lowerName === 'content-length' || DROPPED.has(lowerName)
+  return lowerName === 'content-encoding' || isFramingOrHopHeader(lowerName)
 }
 
 function parseHold(value: string | null): Result<HoldMode, string> {
@@ -77,7 +77,8 @@ function parseKeepAlive(value: string | null): Result<KeepAlive | undefined, str
   if (timeout) {
     const n = parseNonNegativeInt(timeout.value ?? '')
     if (n === undefined) return intError('Grip-Keep-Alive timeout', timeout.value ?? '')
-    timeoutSec = Math.max(MIN_KEEP_ALIVE_SEC, n)
+    // Raised to 1 as Pushpin does, and lowered to a day so the timer cannot overflow.
+    timeoutSec = clampSeconds(n, KEEP_ALIVE_RANGE)
   }
   const format = findParam(element.params, 'format')?.value || 'raw'
   if (!isKeepAliveFormat(format)) return err(`Grip-Keep-Alive: unknown format ${show(format)}`)
@@ -114,12 +115,15 @@ function parseStatus(value: string | null): Result<StatusLine | undefined, strin
 /** Origin headers minus dropped ones, narrowed to `Grip-Expose-Headers` when given. */
 function clientHeaders(headers: Headers, expose: string[] | undefined): [string, string][] {
   const allowed = expose && new Set(expose.map((name) => name.toLowerCase()))
-  const out: [string, string][] = []
+  const all: [string, string][] = []
   // forEach yields lowercase names and keeps each Set-Cookie separate (Fetch "sort and combine").
   headers.forEach((value, name) => {
-    if (!isDroppedHeader(name) && (!allowed || allowed.has(name))) out.push([name, value])
+    all.push([name, value])
   })
-  return out
+  return clientHeaderPairs(
+    all,
+    (name) => isDroppedHeader(name) || (!!allowed && !allowed.has(name))
+  )
 }
 
 /**
@@ -143,7 +147,8 @@ export function parseInstructHeaders(
   if (timeout !== null) {
     const n = parseNonNegativeInt(timeout)
     if (n === undefined) return intError('Grip-Timeout', timeout)
-    timeoutSec = Math.max(MIN_TIMEOUT_SEC, n)
+    // Raised to 5 as Pushpin does, and lowered to a day so the timer cannot overflow.
+    timeoutSec = clampSeconds(n, HOLD_TIMEOUT_RANGE)
   }
   const exposeHeaders = splitHeaderList(headers.get('grip-expose-headers') ?? '').filter(Boolean)
   const keepAlive = parseKeepAlive(headers.get('grip-keep-alive'))

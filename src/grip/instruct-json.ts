@@ -8,12 +8,9 @@
  */
 import { err, ok, type Result } from '../result.ts'
 import { decodeBase64, textToByteString, utf8 } from './bytes.ts'
-import {
-  DEFAULT_KEEP_ALIVE_SEC,
-  isDroppedHeader,
-  MIN_KEEP_ALIVE_SEC,
-  MIN_TIMEOUT_SEC,
-} from './instruct-headers.ts'
+import { clientHeaderPairs } from './client-response.ts'
+import { clampSeconds, HOLD_TIMEOUT_RANGE, KEEP_ALIVE_RANGE } from './durations.ts'
+import { DEFAULT_KEEP_ALIVE_SEC, isDroppedHeader } from './instruct-headers.ts'
 import {
   has,
   isHeaderValue,
@@ -67,7 +64,7 @@ function parseKeepAlive(value: unknown): Result<KeepAlive | undefined, string> {
   if (has(value, 'timeout')) {
     if (!isIntegerIn(value.timeout, 0, INT_MAX))
       return notCount('hold.keep-alive.timeout', value.timeout)
-    timeoutSec = Math.max(MIN_KEEP_ALIVE_SEC, value.timeout)
+    timeoutSec = clampSeconds(value.timeout, KEEP_ALIVE_RANGE)
   }
   // No data means no keep-alive. The JSON form cannot choose a mode, and Pushpin 1.36
   // does not restart this timer on data, so it behaves as `interval` (GRIP.md §3.4).
@@ -96,7 +93,7 @@ function applyHold(instruct: Instruct, hold: JsonObject): Result<Instruct, strin
   next.channels = [...instruct.channels, ...channels.value]
   if (has(hold, 'timeout')) {
     if (!isIntegerIn(hold.timeout, 0, INT_MAX)) return notCount('hold.timeout', hold.timeout)
-    next.timeoutSec = Math.max(MIN_TIMEOUT_SEC, hold.timeout)
+    next.timeoutSec = clampSeconds(hold.timeout, HOLD_TIMEOUT_RANGE)
   }
   if (has(hold, 'keep-alive')) {
     const keepAlive = parseKeepAlive(hold['keep-alive'])
@@ -135,7 +132,7 @@ function parseResponse(value: unknown, base: InstructResponse): Result<InstructR
   if (has(value, 'headers')) {
     const headers = parseJsonHeaders(value.headers)
     if (!headers.ok) return fail('response.headers', headers.error.detail)
-    out.headers = headers.value.filter(([name]) => !isDroppedHeader(name))
+    out.headers = clientHeaderPairs(headers.value, isDroppedHeader)
   }
   // `body-bin` (base64) takes priority over `body` (GRIP.md §3.4).
   if (has(value, 'body-bin')) {

@@ -6,6 +6,7 @@
  */
 import { err, ok, type Result } from '../result.ts'
 import { decodeBase64, textToByteString, utf8 } from './bytes.ts'
+import { clientHeaderPairs } from './client-response.ts'
 import {
   has,
   isHeaderValue,
@@ -117,8 +118,9 @@ function parseHttpResponse(
       const { kind, detail } = parsed.error
       return problem(`${path}.headers`, `'${name}' contains 'headers' with ${kind}: ${detail}`)
     }
-    // Published Grip-* headers never reach the client (GRIP.md §4.2, item 29).
-    headers = parsed.value.filter(([header]) => !header.startsWith('grip-'))
+    // Published Grip-* headers never reach the client (GRIP.md §4.2, item 29), nor do framing
+    // and hop-by-hop fields: the gateway frames what it sends (issue #12 item 5).
+    headers = clientHeaderPairs(parsed.value)
   }
   const content = readContent(name, body, path, ['body-bin', 'body'])
   if (!content.ok) return content

@@ -19,7 +19,7 @@ export interface InstructChannel {
 export interface KeepAlive {
   /** The bytes to send, already decoded from their `format`. */
   data: Uint8Array
-  /** Seconds of quiet (idle) or between sends (interval); at least 1, default 55. */
+  /** Seconds of quiet (idle) or between sends (interval); 1 to 86,400, default 55. */
   timeoutSec: number
   /** `idle` restarts the timer on every delivered message; `interval` does not. */
   mode: 'idle' | 'interval'
@@ -29,7 +29,7 @@ export interface KeepAlive {
 export interface NextLink {
   /** The URI as written between `<` and `>`; resolve it against the request URI. */
   url: string
-  /** Idle seconds before the link is fetched for recovery; default 120. */
+  /** Idle seconds before the link is fetched for recovery: 1 to 86,400, default 120. */
   timeoutSec: number
 }
 
@@ -59,7 +59,7 @@ export interface Instruct {
   hold: HoldMode
   /** At most `maxChannels` channels, in the order given. */
   channels: InstructChannel[]
-  /** Response-hold timeout in seconds: default 55, raised to at least 5. */
+  /** Response-hold timeout in seconds: 5 to 86,400 (durations.ts), default 55. */
   timeoutSec: number
   keepAlive?: KeepAlive
   /** Pushpin-only subscription metadata for filters (`Grip-Set-Meta`, JSON `hold.meta`). */

@@ -6,6 +6,7 @@
  */
 import { err, ok, type Result } from '../result.ts'
 import { byteStringToText, decodeBase64, utf8 } from './bytes.ts'
+import { clampSeconds, WS_KEEP_ALIVE_RANGE } from './durations.ts'
 import { findParam, parseHeaderElement, splitHeaderList } from './header-params.ts'
 import { has, isIntegerIn, isJsonObject, type JsonObject, show } from './json-fields.ts'
 import type { WsMessageType } from './publish-types.ts'
@@ -184,7 +185,7 @@ function parseKeepAlive(object: JsonObject): Result<WsControl, string> {
   if (content && has(object, 'timeout')) {
     const timeout = object.timeout
     if (!isIntegerIn(timeout, 0, INT32_MAX)) return fail("contains 'timeout' with invalid value")
-    if (timeout > 0) timeoutSec = timeout
+    if (timeout > 0) timeoutSec = clampSeconds(timeout, WS_KEEP_ALIVE_RANGE)
   }
   // Pushpin takes any mode string other than `interval` as `idle`.
   const mode = optionalString(object, 'mode')

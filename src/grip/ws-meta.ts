@@ -4,6 +4,7 @@
  * them back as `Meta-<Name>`; `Keep-Alive-Interval` asks for empty polls.
  * @module
  */
+import { clampSeconds, WOH_POLL_RANGE } from './durations.ts'
 
 /**
  * Connection meta by lowercase name (Fetch `Headers` lowercase field names, and HTTP
@@ -64,13 +65,13 @@ export function metaRequestHeaders(meta: WsMeta): [string, string][] {
 }
 
 /** Keep-alive polls never come more often than this (GRIP.md §7.2, checked live). */
-export const KEEP_ALIVE_INTERVAL_MIN_SEC = 20
+export const KEEP_ALIVE_INTERVAL_MIN_SEC = WOH_POLL_RANGE.min
 
 const INT32_MAX = 2 ** 31 - 1
 
 /**
  * The poll interval from a `Keep-Alive-Interval` value: a positive decimal integer,
- * raised to 20 when lower. Zero, a negative or an invalid value gives `undefined`, which
+ * raised to 20 when lower and lowered to a day when higher (durations.ts). Zero, a negative or an invalid value gives `undefined`, which
  * turns polling off. Pushpin keeps the previous interval when the header is absent, so
  * apply the result only when the header is present; `null` also gives `undefined`.
  */
@@ -81,5 +82,5 @@ export function keepAliveIntervalSec(headerValue: string | null): number | undef
   if (digits === undefined) return undefined
   const seconds = Number(digits)
   if (seconds === 0 || seconds > INT32_MAX) return undefined
-  return Math.max(seconds, KEEP_ALIVE_INTERVAL_MIN_SEC)
+  return clampSeconds(seconds, WOH_POLL_RANGE)
 }

@@ -19,6 +19,11 @@ const HOP_BY_HOP = new Set([
   'upgrade',
 ])
 
+/** Whether `lowerName` is a hop-by-hop field (RFC 9110 §7.6.1), not counting `Connection` names. */
+export function isHopByHop(lowerName: string): boolean {
+  return HOP_BY_HOP.has(lowerName)
+}
+
 /** Splits a comma-separated list field into trimmed, non-empty tokens. */
 export function splitList(value: string | null | undefined): string[] {
   if (!value) return []

@@ -4,9 +4,23 @@
  * - an item whose `prev-id` differs from the channel's last released id is held back until
  *   the item it follows is released, or `messageWaitMs` passes;
  * - an item whose `(channel, id)` was seen within `idCacheTtlMs` is dropped.
+ *
+ * Memory is bounded whatever is published (issue #12 item 7). Last ids are an LRU of
+ * `maxLastIds` channels, as Pushpin's `PublishLastIds` is (Pushpin keeps 1,000,000), and a
+ * channel's last id is also forgotten after `lastIdTtlMs` without a publish. A forgotten
+ * channel is a fresh one: its next item is released whatever its prev-id, as Pushpin does
+ * for a channel it knows nothing of (GRIP.md §9.2). That costs little: ordering waits matter
+ * within seconds, and a subscriber still checks prev-ids itself and recovers a gap. Seen ids
+ * expire after `idCacheTtlMs` and are capped at `maxRememberedIds`; held items are per
+ * subscribed channel and capped at `maxHeldPerChannel`.
  * @module
  */
 import type { Clock } from '../platform.ts'
+
+/** Channels whose last id is kept at most (least recently published forgotten first). */
+export const MAX_LAST_IDS = 100_000
+/** A channel's last id is forgotten after this long without a publish: 10 minutes. */
+export const LAST_ID_TTL_MS = 600_000
 
 /** The fields of an item that sequencing reads. */
 export interface Sequenced {
@@ -27,6 +41,16 @@ export interface SequencerOptions<T extends Sequenced> {
   maxHeldPerChannel?: number
   /** Bound on remembered ids, whatever their age. */
   maxRememberedIds?: number
+  /** Channels whose last id is kept (LRU); default `MAX_LAST_IDS`. */
+  maxLastIds?: number
+  /** How long a quiet channel's last id is kept; default `LAST_ID_TTL_MS`. */
+  lastIdTtlMs?: number
+}
+
+/** A channel's last released id, and when it was set. */
+interface LastId {
+  id: string
+  at: number
 }
 
 interface Held<T> {
@@ -41,7 +65,8 @@ export type SequenceOutcome = 'released' | 'held' | 'duplicate' | 'dropped'
 export class Sequencer<T extends Sequenced> {
   readonly #options: Required<Omit<SequencerOptions<T>, 'clock' | 'release' | 'hasSubscribers'>> &
     SequencerOptions<T>
-  readonly #lastId = new Map<string, string>()
+  /** channel → last id; Map order is least recently set first (the LRU order). */
+  readonly #lastId = new Map<string, LastId>()
   /** channel → prev-id → the item waiting for it. */
   readonly #held = new Map<string, Map<string, Held<T>>>()
   /** `channel\nid` → when it stops counting as a duplicate (insertion order = age order). */
@@ -53,13 +78,19 @@ export class Sequencer<T extends Sequenced> {
       idCacheTtlMs: 60_000,
       maxHeldPerChannel: 100,
       maxRememberedIds: 100_000,
+      maxLastIds: MAX_LAST_IDS,
+      lastIdTtlMs: LAST_ID_TTL_MS,
       ...options,
     }
   }
 
   /** The id of the last item released on `channel`, if known. */
   lastId(channel: string): string | undefined {
-    return this.#lastId.get(channel)
+    const last = this.#lastId.get(channel)
+    if (!last) return undefined
+    if (last.at + this.#options.lastIdTtlMs > this.#options.clock.now()) return last.id
+    this.#lastId.delete(channel)
+    return undefined
   }
 
   /**
@@ -67,7 +98,7 @@ export class Sequencer<T extends Sequenced> {
    * channel late (a Durable Object holder) learns it from whoever saw the earlier publishes.
    */
   seedLastId(channel: string, id: string): void {
-    if (!this.#lastId.has(channel)) this.#lastId.set(channel, id)
+    if (this.lastId(channel) === undefined) this.#setLastId(channel, id)
   }
 
   /** Forgets the channel's last id (a subscriber detected a gap and is recovering). */
@@ -77,17 +108,28 @@ export class Sequencer<T extends Sequenced> {
 
   /** Takes one published item. */
   push(item: T): SequenceOutcome {
+    this.#trimLastIds()
     if (item.id !== undefined && this.#isDuplicate(item.channel, item.id)) return 'duplicate'
     if (item.noSeq || !this.#options.hasSubscribers(item.channel)) {
       this.#emit(item)
       return 'released'
     }
-    const last = this.#lastId.get(item.channel)
+    const last = this.lastId(item.channel)
     if (last !== undefined && item.prevId !== undefined && item.prevId !== last) {
       return this.#hold(item, item.prevId) ? 'held' : 'dropped'
     }
     this.#emit(item)
     return 'released'
+  }
+
+  /** Channels whose last id is kept (for tests and stats). */
+  get lastIdCount(): number {
+    return this.#lastId.size
+  }
+
+  /** `(channel, id)` pairs remembered for de-duplication (for tests and stats). */
+  get rememberedIdCount(): number {
+    return this.#seen.size
   }
 
   /** Number of items waiting, over all channels. */
@@ -99,7 +141,7 @@ export class Sequencer<T extends Sequenced> {
 
   #emit(item: T): void {
     if (item.id === undefined) this.#lastId.delete(item.channel)
-    else this.#lastId.set(item.channel, item.id)
+    else this.#setLastId(item.channel, item.id)
     this.#options.release(item)
     // The item may be the one another was waiting for: release the chain.
     if (item.id === undefined) return
@@ -107,6 +149,22 @@ export class Sequencer<T extends Sequenced> {
     if (!waiting) return
     this.#unhold(item.channel, item.id)
     this.#emit(waiting.item)
+  }
+
+  #setLastId(channel: string, id: string): void {
+    // Deleted first, so the channel moves to the end of the LRU order.
+    this.#lastId.delete(channel)
+    this.#lastId.set(channel, { id, at: this.#options.clock.now() })
+    this.#trimLastIds()
+  }
+
+  /** Drops expired last ids and the least recently set beyond the bound (oldest first). */
+  #trimLastIds(): void {
+    const expired = this.#options.clock.now() - this.#options.lastIdTtlMs
+    for (const [channel, last] of this.#lastId) {
+      if (last.at > expired && this.#lastId.size <= this.#options.maxLastIds) break
+      this.#lastId.delete(channel)
+    }
   }
 
   #hold(item: T, prevId: string): boolean {

@@ -3,6 +3,7 @@
  * @module
  */
 import type { Clock } from '../../src/platform.ts'
+import { timerDelay } from '../../src/timers.ts'
 
 /** 2025-01-01T00:00:00Z: a whole second, so HTTP dates round-trip exactly. */
 export const EPOCH = Date.UTC(2025, 0, 1)
@@ -28,9 +29,12 @@ export class FakeClock implements Clock {
     return this.#now
   }
 
-  /** Runs `fn` when `advance` passes `ms` from now; returns a function that cancels it. */
+  /**
+   * Runs `fn` when `advance` passes `ms` from now; returns a function that cancels it. Like
+   * the real clocks, NaN and negatives are due now and any finite delay waits in full.
+   */
   schedule(ms: number, fn: () => void): () => void {
-    const timer: Timer = { at: this.#now + Math.max(0, ms), seq: this.#seq++, fn }
+    const timer: Timer = { at: this.#now + timerDelay(ms), seq: this.#seq++, fn }
     this.#timers.push(timer)
     return () => {
       this.#timers = this.#timers.filter((t) => t !== timer)

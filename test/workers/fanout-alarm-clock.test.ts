@@ -4,6 +4,7 @@ import {
   AlarmClock,
   type AlarmStorage,
 } from '../../edge/cloudflare/fanout/alarm-clock.ts'
+import { MAX_TIMER_DELAY_MS } from '../../src/timers.ts'
 import { captureLogger } from './helpers.ts'
 
 /** Alarm storage that records what was set; `fail` makes every call reject. */
@@ -111,5 +112,36 @@ describe('AlarmClock', () => {
     clock.schedule(2_000, () => {})
     await settle()
     expect(storage.calls).toHaveLength(1)
+  })
+
+  // Issue #12 item 4: an origin-sized delay must neither set an invalid alarm nor run early.
+  it('arms at most 2^31-1 ms ahead for a huge delay, and runs it only when due', async () => {
+    const { clock, storage, ran, at, now } = setup()
+    const start = now()
+    for (const ms of [2_147_484_000, 1e20, Number.POSITIVE_INFINITY]) {
+      clock.schedule(ms, () => ran.push(String(ms)))
+    }
+    await settle()
+    expect(storage.calls).toEqual([start + MAX_TIMER_DELAY_MS])
+    at(start + MAX_TIMER_DELAY_MS)
+    clock.fire()
+    await settle()
+    expect(ran).toEqual([])
+    // Woken early: armed again, still within one timer's reach of now.
+    expect(storage.calls.at(-1)).toBe(
+      Math.ceil((start + 2_147_484_000) / ALARM_STEP_MS) * ALARM_STEP_MS
+    )
+    at(start + 2_147_484_000)
+    clock.fire()
+    expect(ran).toEqual(['2147484000'])
+    expect(clock.pending).toBe(2)
+  })
+
+  it('runs NaN and negative delays on the next fire', async () => {
+    const { clock, ran } = setup()
+    clock.schedule(Number.NaN, () => ran.push('nan'))
+    clock.schedule(-5, () => ran.push('negative'))
+    clock.fire()
+    expect(ran).toEqual(['nan', 'negative'])
   })
 })

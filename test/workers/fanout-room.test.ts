@@ -1,5 +1,7 @@
+import { runDurableObjectAlarm } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import type { ChannelRoom } from '../../edge/cloudflare/fanout/channel-room.ts'
+import { LAST_ID_TTL_MS } from '../../src/hub/sequencer.ts'
 import {
   channelName,
   eventually,
@@ -28,7 +30,7 @@ describe('ChannelRoom', () => {
       keys: [...(await state.storage.list()).keys()],
       lastId: await state.storage.get('last-id'),
     }))
-    expect(stored.lastId).toBe('2')
+    expect(stored.lastId).toMatchObject({ id: '2' })
     expect(stored.keys).toContain('last-id')
     // The holder had nobody for the channel, so the publish made it unregister.
     await eventually(
@@ -38,6 +40,35 @@ describe('ChannelRoom', () => {
     expect(await room(channel).register(holder)).toEqual({ lastId: '2' })
     await room(channel).unregister(holder)
     expect(await holdersOf(channel)).toEqual([])
+  })
+
+  // Issue #12 item 7: a channel published once does not keep storage forever.
+  it('forgets the last id after its lifetime without a publish, leaving nothing stored', async () => {
+    const channel = channelName('expiry')
+    const holder = fanoutEnv.HOLDERS.idFromName('expiry-test-holder').toString()
+    await publish(stream(channel, 'a', { id: '1' }))
+    expect(await room(channel).register(holder)).toEqual({ lastId: '1' })
+    await room(channel).unregister(holder)
+    const alarm = await inside(room(channel), (_room: ChannelRoom, state) =>
+      state.storage.getAlarm()
+    )
+    expect(alarm).toBeGreaterThan(Date.now())
+    // Not yet due: the alarm keeps it, and sets itself again.
+    expect(await runDurableObjectAlarm(room(channel) as unknown as DurableObjectStub)).toBe(true)
+    expect(
+      await inside(room(channel), (_r: ChannelRoom, state) => state.storage.get('last-id'))
+    ).toMatchObject({ id: '1' })
+    await inside(room(channel), (instance: ChannelRoom) => {
+      const later = Date.now() + LAST_ID_TTL_MS
+      Object.defineProperty(instance, 'now', { value: () => later })
+    })
+    expect(await runDurableObjectAlarm(room(channel) as unknown as DurableObjectStub)).toBe(true)
+    const keys = await inside(room(channel), async (_r: ChannelRoom, state) => [
+      ...(await state.storage.list()).keys(),
+    ])
+    expect(keys).toEqual([])
+    expect(await room(channel).register(holder)).toEqual({})
+    await room(channel).unregister(holder)
   })
 
   it('passes a batch on in order, and every channel of a batch to its own room', async () => {

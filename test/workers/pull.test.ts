@@ -23,6 +23,21 @@ describe('the pull path through the Worker (SELF)', () => {
     expect(await second.text()).toBe(body)
   })
 
+  // Issue #12 item 13: the Worker runs the same pull cache, with the same default.
+  it('serves a fresh hit to a client sending no-cache (request directives ignored)', async () => {
+    const path = `/cached/${unique()}?keys=nc`
+    await (await get(path)).text()
+    const insisting: Record<string, string>[] = [
+      { 'cache-control': 'no-cache' },
+      { pragma: 'no-cache' },
+    ]
+    for (const headers of insisting) {
+      const again = await SELF.fetch(`https://gw.test${path}`, { headers })
+      expect(again.headers.get('x-cache')).toBe('HIT')
+      await again.text()
+    }
+  })
+
   it('a purge by surrogate key removes the object; other keys are untouched', async () => {
     const id = unique()
     const a = `/cached/a-${id}?keys=tag-${id}`

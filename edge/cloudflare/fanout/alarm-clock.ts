@@ -10,6 +10,7 @@
  * @module
  */
 import type { Clock, Logger } from '../../../src/platform.ts'
+import { MAX_TIMER_DELAY_MS, timerDelay } from '../../../src/timers.ts'
 
 /** The part of `DurableObjectStorage` the clock uses. */
 export interface AlarmStorage {
@@ -52,7 +53,8 @@ export class AlarmClock implements Clock {
 
   schedule(ms: number, fn: () => void): () => void {
     const timer: Timer = {
-      at: this.#now() + Math.max(0, ms),
+      // NaN and negatives are due now; an infinite delay stays in the heap until cancelled.
+      at: this.#now() + timerDelay(ms),
       seq: this.#seq++,
       fn,
       cancelled: false,
@@ -90,7 +92,10 @@ export class AlarmClock implements Clock {
   }
 
   #arm(at: number): void {
-    const when = Math.ceil(at / ALARM_STEP_MS) * ALARM_STEP_MS
+    // An alarm needs a valid date: a timer due further out than any platform timer reaches
+    // wakes the object early, and `fire()` finds it not yet due and sets the alarm again.
+    const latest = this.#now() + MAX_TIMER_DELAY_MS
+    const when = Math.min(Math.ceil(at / ALARM_STEP_MS) * ALARM_STEP_MS, latest)
     if (this.#armedAt !== undefined && this.#armedAt <= when) return
     this.#armedAt = when
     this.#storage.setAlarm(when).catch((error) => this.#failed(error))

@@ -3,23 +3,37 @@
  * storage, the holders that have subscribers for the channel, and passes each published
  * batch on to them. Per holder, batches leave in the order they arrived, one call at a
  * time, so per-channel order survives the extra hop; a slow holder delays only itself.
+ *
+ * Its memory is its holders, and its storage their ids plus the channel's last id. The last
+ * id is forgotten after `LAST_ID_TTL_MS` without a publish, as every holder's sequencer
+ * forgets it (issue #12 item 7), and the alarm that does it leaves a room nobody uses with
+ * nothing stored: a channel published once does not keep a key forever.
  * @module
  */
 import { DurableObject } from 'cloudflare:workers'
 import type { PublishItem } from '../../../src/grip/publish-item.ts'
 import type { PublishReport } from '../../../src/hub/hub.ts'
+import { LAST_ID_TTL_MS } from '../../../src/hub/sequencer.ts'
 import { workersLogger } from '../logger.ts'
 import type { FanoutEnv } from './env.ts'
 
 const HOLDER_KEY = 'holder:'
 const LAST_ID_KEY = 'last-id'
 
+/** The stored last id and when it was published (ms since the epoch). */
+interface StoredLastId {
+  id: string
+  at: number
+}
+
 /** The holders of one channel. */
 export class ChannelRoom extends DurableObject<FanoutEnv> {
   readonly #holders = new Set<string>()
   /** Per holder, the delivery in progress; the next batch waits for it. */
   readonly #queues = new Map<string, Promise<PublishReport | undefined>>()
-  #lastId: string | undefined
+  #lastId: StoredLastId | undefined
+  /** Whether this instance has set the alarm that forgets the last id. */
+  #armed = false
 
   constructor(ctx: DurableObjectState, env: FanoutEnv) {
     super(ctx, env)
@@ -27,7 +41,9 @@ export class ChannelRoom extends DurableObject<FanoutEnv> {
     void ctx.blockConcurrencyWhile(async () => {
       const stored = await ctx.storage.list({ prefix: HOLDER_KEY })
       for (const key of stored.keys()) this.#holders.add(key.slice(HOLDER_KEY.length))
-      this.#lastId = await ctx.storage.get<string>(LAST_ID_KEY)
+      const last = await ctx.storage.get<StoredLastId | string>(LAST_ID_KEY)
+      // A bare string was stored before last ids expired: its lifetime starts now.
+      this.#lastId = typeof last === 'string' ? { id: last, at: this.now() } : last
     })
   }
 
@@ -40,7 +56,8 @@ export class ChannelRoom extends DurableObject<FanoutEnv> {
       this.#holders.add(holderId)
       await this.ctx.storage.put(`${HOLDER_KEY}${holderId}`, 1)
     }
-    return this.#lastId === undefined ? {} : { lastId: this.#lastId }
+    const lastId = this.#currentLastId()
+    return lastId === undefined ? {} : { lastId }
   }
 
   /** RPC from a holder: it has no subscriber left (or never had one). */
@@ -53,6 +70,17 @@ export class ChannelRoom extends DurableObject<FanoutEnv> {
     this.#noteLastId(items)
     const reports = await Promise.all([...this.#holders].map((id) => this.#deliver(id, items)))
     return combine(items.length, reports)
+  }
+
+  /** The alarm: forgets the last id once it has gone `LAST_ID_TTL_MS` without a publish. */
+  override async alarm(): Promise<void> {
+    this.#armed = false
+    if (this.#currentLastId() !== undefined) await this.#arm()
+  }
+
+  /** Wall time; a method so a test can move one room's clock. */
+  now(): number {
+    return Date.now()
   }
 
   /** The ids of the registered holders. */
@@ -82,11 +110,35 @@ export class ChannelRoom extends DurableObject<FanoutEnv> {
 
   /** Tracks the channel's last id as each holder's sequencer would see it. */
   #noteLastId(items: readonly PublishItem[]): void {
-    const before = this.#lastId
-    for (const item of items) this.#lastId = item.id
-    if (this.#lastId === before) return
-    if (this.#lastId === undefined) void this.ctx.storage.delete(LAST_ID_KEY)
-    else void this.ctx.storage.put(LAST_ID_KEY, this.#lastId)
+    const before = this.#currentLastId()
+    let id = before
+    for (const item of items) id = item.id
+    if (id === before) return
+    if (id === undefined) {
+      this.#lastId = undefined
+      void this.ctx.storage.delete(LAST_ID_KEY)
+      return
+    }
+    this.#lastId = { id, at: this.now() }
+    void this.ctx.storage.put(LAST_ID_KEY, this.#lastId)
+    if (!this.#armed) void this.#arm()
+  }
+
+  /** The last id unless it has expired, in which case it is forgotten here and in storage. */
+  #currentLastId(): string | undefined {
+    const last = this.#lastId
+    if (!last) return undefined
+    if (last.at + LAST_ID_TTL_MS > this.now()) return last.id
+    this.#lastId = undefined
+    void this.ctx.storage.delete(LAST_ID_KEY)
+    return undefined
+  }
+
+  /** Sets the alarm for when the current last id expires. */
+  async #arm(): Promise<void> {
+    if (!this.#lastId) return
+    this.#armed = true
+    await this.ctx.storage.setAlarm(this.#lastId.at + LAST_ID_TTL_MS)
   }
 }
 

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { MemoryStore } from '../../../src/cache/memory-store.ts'
 import { PullCache } from '../../../src/cache/pull-cache.ts'
-import type { OriginConfig, RouteCacheConfig } from '../../../src/config/types.ts'
+import type {
+  OriginConfig,
+  RequestDirectivesMode,
+  RouteCacheConfig,
+} from '../../../src/config/types.ts'
 import { OriginUnreachableError } from '../../../src/platform.ts'
 import { forwarderFor } from '../../../src/proxy/forward.ts'
 import { CaptureLogger } from '../../fakes/capture-logger.ts'
@@ -33,6 +37,8 @@ function deferred<T = void>() {
 
 interface HarnessOptions {
   maxObjectBytes?: number
+  /** Default: the gateway's default, `ignore`. */
+  requestDirectives?: RequestDirectivesMode
 }
 
 /** A pull cache over a MemoryStore, a FakeClock and a MemoryOrigin answering with `handler`. */
@@ -50,6 +56,7 @@ function harness(handler: OriginHandler, options: HarnessOptions = {}) {
       background.push(work)
     },
     maxObjectBytes: options.maxObjectBytes ?? 16 * 1024,
+    ...(options.requestDirectives ? { requestDirectives: options.requestDirectives } : {}),
   })
 
   /** Starts a request through the cache; the response body is not read. */
@@ -243,8 +250,8 @@ describe('PullCache storing (RFC 9111 §3)', () => {
     expect(h.store.size).toBe(0)
   })
 
-  it('stores a response to a request with no-store never', async () => {
-    const h = harness(resource({ 'cache-control': 'max-age=60' }))
+  it('stores a response to a request with no-store never, when honoured', async () => {
+    const h = harness(resource({ 'cache-control': 'max-age=60' }), { requestDirectives: 'honor' })
     await h.send('/items', { headers: { 'cache-control': 'no-store' } })
     expect((await h.send('/items')).xCache).toBe('MISS')
     expect(h.store.size).toBe(1)
@@ -413,8 +420,10 @@ describe('PullCache revalidation (RFC 9111 §4.3)', () => {
     ['Cache-Control: no-cache', { 'cache-control': 'no-cache' }],
     ['Cache-Control: max-age=0', { 'cache-control': 'max-age=0' }],
     ['Pragma: no-cache', { pragma: 'no-cache' }],
-  ])('goes to the origin for a request with %s', async (_name, headers) => {
-    const h = harness(resource({ 'cache-control': 'max-age=60', etag: '"v1"' }))
+  ])('goes to the origin for a request with %s, when honoured', async (_name, headers) => {
+    const h = harness(resource({ 'cache-control': 'max-age=60', etag: '"v1"' }), {
+      requestDirectives: 'honor',
+    })
     await h.send('/items')
     // A request max-age=0 accepts an entry of age 0 (RFC 9111 §5.2.1.1), so let it age.
     h.advance(1)
@@ -423,6 +432,62 @@ describe('PullCache revalidation (RFC 9111 §4.3)', () => {
     expect(h.origin.count).toBe(2)
     expect(h.origin.last.headers.get('if-none-match')).toBe('"v1"')
     expect((await h.send('/items')).xCache).toBe('HIT')
+  })
+})
+
+describe('PullCache request directives (issue #12 item 13)', () => {
+  // What a client may send to force the origin, or to skip the cache, on its own request.
+  const BYPASSES: [string, Record<string, string>][] = [
+    ['Cache-Control: no-cache', { 'cache-control': 'no-cache' }],
+    ['Cache-Control: max-age=0', { 'cache-control': 'max-age=0' }],
+    ['Cache-Control: no-store', { 'cache-control': 'no-store' }],
+    ['Cache-Control: min-fresh=3600', { 'cache-control': 'min-fresh=3600' }],
+    ['Pragma: no-cache', { pragma: 'no-cache' }],
+    ['Cache-Control: no-cache with Pragma', { 'cache-control': 'no-cache', pragma: 'no-cache' }],
+  ]
+
+  it.each(BYPASSES)(
+    'serves a fresh hit whatever the client sends (%s), by default',
+    async (_n, headers) => {
+      const h = harness(resource({ 'cache-control': 'max-age=60', etag: '"v1"' }))
+      await h.send('/items')
+      h.advance(1)
+      for (let i = 0; i < 5; i++) expect((await h.send('/items', { headers })).xCache).toBe('HIT')
+      expect(h.origin.count).toBe(1)
+    }
+  )
+
+  it.each(BYPASSES)(
+    'stores a miss whatever the client sends (%s), by default',
+    async (_n, headers) => {
+      const h = harness(resource({ 'cache-control': 'max-age=60' }))
+      expect((await h.send('/items', { headers })).xCache).toBe('MISS')
+      expect((await h.send('/items')).xCache).toBe('HIT')
+      expect(h.origin.count).toBe(1)
+    }
+  )
+
+  it('does not serve stale for a client max-stale, by default', async () => {
+    const h = harness(resource({ 'cache-control': 'max-age=60', etag: '"v1"' }))
+    await h.send('/items')
+    h.advance(120)
+    const answer = await h.send('/items', { headers: { 'cache-control': 'max-stale=3600' } })
+    expect(answer.xCache).toBe('REVALIDATED')
+  })
+
+  it('collapses a no-cache miss onto one already at the origin, by default', async () => {
+    const gate = deferred()
+    const h = harness(async () => {
+      await gate.promise
+      return new Response('once', { headers: { 'cache-control': 'max-age=60' } })
+    })
+    const first = h.start('/items').then(h.read)
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    const second = h.start('/items', { headers: { 'cache-control': 'no-cache' } }).then(h.read)
+    gate.resolve()
+    const answers = await Promise.all([first, second])
+    expect(answers.map((a) => a.body)).toEqual(['once', 'once'])
+    expect(h.origin.count).toBe(1)
   })
 })
 
@@ -898,12 +963,15 @@ describe('PullCache request collapsing', () => {
     expect(xCaches(answers)).toEqual(Array(5).fill('MISS'))
   })
 
-  it('does not make a no-cache request wait for another', async () => {
+  it('does not make a no-cache request wait for another, when honoured', async () => {
     const gate = deferred()
-    const h = harness(async (request) => {
-      if (!request.headers.has('cache-control')) await gate.promise
-      return resource({ 'cache-control': 'max-age=60' })(request)
-    })
+    const h = harness(
+      async (request) => {
+        if (!request.headers.has('cache-control')) await gate.promise
+        return resource({ 'cache-control': 'max-age=60' })(request)
+      },
+      { requestDirectives: 'honor' }
+    )
     const waiting = h.start('/items').then(h.read)
     await new Promise((resolve) => setTimeout(resolve, 0))
     const reload = await h.read(

@@ -4,6 +4,7 @@
  * quick answer), the third by the quick one, at the same instant; they must be equal.
  */
 import { describe, expect, it } from 'vitest'
+import type { PullCacheDeps } from '../../../src/cache/pull-cache.ts'
 import { isPlainGet } from '../../../src/cache/quick-hit.ts'
 import type { OriginConfig } from '../../../src/config/types.ts'
 import { isMarkedPlain } from '../../../src/grip/grip-response.ts'
@@ -15,12 +16,16 @@ import { memoryPullCache } from '../../fakes/memory-pull-cache.ts'
 const ORIGIN: OriginConfig = { url: 'http://origin.test', timeoutMs: 1000 }
 const httpDate = (ms: number) => new Date(ms).toUTCString()
 
-function harness(headers: Record<string, string> | [string, string][], status = 200) {
+function harness(
+  headers: Record<string, string> | [string, string][],
+  status = 200,
+  options: Pick<PullCacheDeps, 'requestDirectives'> = {}
+) {
   const clock = new FakeClock()
   const origin = new MemoryOrigin(
     () => new Response(status === 204 ? null : 'body bytes', { status, headers })
   )
-  const cache = memoryPullCache(clock)
+  const cache = memoryPullCache(clock, options)
   const get = async (init: RequestInit = {}) => {
     const request = new Request('http://gw.test/a?q=1', init)
     const response = await cache.handle(request, 'origin', forwarderFor(origin, ORIGIN, request))
@@ -123,6 +128,46 @@ describe('quick cache hits answer as the full path does', () => {
       await h.get()
       expect((await h.get()).plain).toBe(false)
     }
+  })
+
+  // Issue #12 item 13: a client's directives are ignored by default, by both paths alike.
+  it.each<Record<string, string>>([
+    { 'cache-control': 'no-cache' },
+    { 'cache-control': 'max-age=0, no-store' },
+    { pragma: 'no-cache' },
+  ])('answers %j quick, as the full path does, when directives are ignored', async (extra) => {
+    const h = harness({ 'cache-control': 'max-age=60', 'content-type': 'text/plain' })
+    const init = { headers: { 'accept-encoding': 'gzip', ...extra } }
+    await h.get(init)
+    h.clock.advance(1_000)
+    const full = await h.get(init)
+    const quick = await h.get(init)
+    expect(quick.plain).toBe(true)
+    expect(quick).toEqual({ ...full, plain: true })
+    const url = new URL('http://gw.test/a?q=1')
+    const front = await h.cache.quickGet(url, {
+      host: 'gw.test',
+      'accept-encoding': 'gzip',
+      ...extra,
+    })
+    expect(front?.headers['x-cache']).toBe('HIT')
+    expect(h.origin.requests).toHaveLength(1)
+  })
+
+  it('leaves requests with directives to the full path when they are honoured', async () => {
+    const h = harness({ 'cache-control': 'max-age=60' }, 200, { requestDirectives: 'honor' })
+    const init = { headers: { 'cache-control': 'no-cache' } }
+    await h.get()
+    await h.get()
+    expect((await h.get()).plain).toBe(true)
+    const reload = await h.get(init)
+    expect(reload.plain).toBe(false)
+    expect(reload.headers).toContainEqual(['x-cache', 'MISS'])
+    const url = new URL('http://gw.test/a?q=1')
+    expect(await h.cache.quickGet(url, { host: 'gw.test', 'cache-control': 'no-cache' })).toBe(
+      undefined
+    )
+    expect(h.origin.requests).toHaveLength(2)
   })
 
   it('leaves 204 responses to the full path', async () => {

@@ -18,7 +18,7 @@ describe('parseConfig defaults', () => {
       routes: [{ path: '/*', origin: 'app', cache: 'origin' }],
       grip: { key: 'k', iss: 'gripgate' },
       publish: { path: '/publish/', keys: ['p'], purge: { channels: true, keys: {}, soft: false } },
-      cache: { maxBytes: 64 * MIB, maxObjectBytes: 8 * MIB },
+      cache: { maxBytes: 64 * MIB, maxObjectBytes: 8 * MIB, requestDirectives: 'ignore' },
       limits: {
         maxConnections: 50_000,
         subscriptionsPerConnection: 20,
@@ -84,19 +84,19 @@ describe('parseConfig defaults', () => {
       name: 'maxObjectBytes defaults to maxBytes when that is below 8 MiB',
       raw: { ...base, cache: { maxBytes: MIB } },
       pick: (c: GatewayConfig) => c.cache,
-      want: { maxBytes: MIB, maxObjectBytes: MIB },
+      want: { maxBytes: MIB, maxObjectBytes: MIB, requestDirectives: 'ignore' },
     },
     {
       name: 'maxObjectBytes keeps its 8 MiB default under a large maxBytes',
       raw: { ...base, cache: { maxBytes: 128 * MIB } },
       pick: (c: GatewayConfig) => c.cache,
-      want: { maxBytes: 128 * MIB, maxObjectBytes: 8 * MIB },
+      want: { maxBytes: 128 * MIB, maxObjectBytes: 8 * MIB, requestDirectives: 'ignore' },
     },
     {
       name: 'maxObjectBytes equal to maxBytes',
       raw: { ...base, cache: { maxBytes: 100, maxObjectBytes: 100 } },
       pick: (c: GatewayConfig) => c.cache,
-      want: { maxBytes: 100, maxObjectBytes: 100 },
+      want: { maxBytes: 100, maxObjectBytes: 100, requestDirectives: 'ignore' },
     },
   ])('keeps an explicit or derived value: $name', ({ raw, pick, want }) => {
     expect(pick(parsed(raw))).toStrictEqual(want)
@@ -132,7 +132,7 @@ describe('parseConfig defaults', () => {
         keys: ['inline-key', 'publish-secret'],
         purge: { channels: true, keys: { 'item-*': ['items'] }, soft: true },
       },
-      cache: { maxBytes: 32 * MIB, maxObjectBytes: MIB },
+      cache: { maxBytes: 32 * MIB, maxObjectBytes: MIB, requestDirectives: 'honor' },
       limits: {
         maxConnections: 1000,
         subscriptionsPerConnection: 5,

@@ -101,12 +101,17 @@ const cacheLimitCases: Case[] = [
     want: [['$.cache.maxObjectBytes', 'must not exceed cache.maxBytes (10), got 11']],
   },
   {
+    name: 'requestDirectives not a mode',
+    raw: { ...base, cache: { requestDirectives: 'obey' } },
+    want: [['$.cache.requestDirectives', 'expected "ignore" or "honor", got string "obey"']],
+  },
+  {
     name: 'cache unknown field',
     raw: { ...base, cache: { maxEntries: 5 } },
     want: [
       [
         '$.cache.maxEntries',
-        'unknown field "maxEntries"; expected one of: maxBytes, maxObjectBytes',
+        'unknown field "maxEntries"; expected one of: maxBytes, maxObjectBytes, requestDirectives',
       ],
     ],
   },

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { publishedResponse, toResponse } from '../../../src/grip/client-response.ts'
+import {
+  clientHeaderPairs,
+  isFramingOrHopHeader,
+  publishedResponse,
+  toResponse,
+} from '../../../src/grip/client-response.ts'
 import type { InstructResponse } from '../../../src/grip/types.ts'
 
 const encode = (text: string) => new TextEncoder().encode(text)
@@ -139,5 +144,45 @@ describe('publishedResponse (GRIP.md §4.2)', () => {
     })
     expect(original.headers).toEqual([['x-keep', 'orig']])
     expect(new TextDecoder().decode(original.body)).toBe('held')
+  })
+})
+
+describe('clientHeaderPairs (issue #12 item 5)', () => {
+  it.each([
+    ['content-length', true],
+    ['transfer-encoding', true],
+    ['connection', true],
+    ['keep-alive', true],
+    ['proxy-connection', true],
+    ['te', true],
+    ['trailer', true],
+    ['upgrade', true],
+    ['grip-hold', true],
+    ['content-type', false],
+    ['content-encoding', false],
+    ['set-cookie', false],
+  ])('%s is a framing or hop-by-hop header: %s', (name, want) => {
+    expect(isFramingOrHopHeader(name)).toBe(want)
+  })
+
+  it('drops the fields Connection names, and what the caller adds', () => {
+    const pairs: [string, string][] = [
+      ['connection', 'X-A , x-b'],
+      ['x-a', '1'],
+      ['x-b', '2'],
+      ['x-c', '3'],
+      ['content-length', '9'],
+      ['set-cookie', 'a=1'],
+      ['set-cookie', 'b=2'],
+    ]
+    expect(clientHeaderPairs(pairs)).toEqual([
+      ['x-c', '3'],
+      ['set-cookie', 'a=1'],
+      ['set-cookie', 'b=2'],
+    ])
+    expect(clientHeaderPairs(pairs, (name) => name === 'x-c')).toEqual([
+      ['set-cookie', 'a=1'],
+      ['set-cookie', 'b=2'],
+    ])
   })
 })

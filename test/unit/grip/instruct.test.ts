@@ -202,6 +202,13 @@ describe('parseInstruct, header form', () => {
         ['Keep-Alive', 'timeout=5'],
         ['Content-Encoding', 'gzip'],
         ['Transfer-Encoding', 'chunked'],
+        // Issue #12 item 5: the rest of RFC 9110 §7.6.1's list, and what Connection names.
+        ['Connection', 'X-Hop'],
+        ['X-Hop', '1'],
+        ['Upgrade', 'h2c'],
+        ['Trailer', 'x-t'],
+        ['TE', 'trailers'],
+        ['Proxy-Connection', 'close'],
       ],
       body: 'abcd',
       want: base({

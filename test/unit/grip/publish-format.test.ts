@@ -39,6 +39,42 @@ describe('publish formats', () => {
       },
     },
     {
+      // Issue #12 item 5: the gateway frames what it sends; a publisher cannot.
+      name: 'framing and hop-by-hop headers are dropped, with the fields Connection names',
+      formats: {
+        'http-response': {
+          headers: [
+            ['Content-Length', '2'],
+            ['Transfer-Encoding', 'chunked'],
+            ['Connection', 'close, X-Secret'],
+            ['X-Secret', 's'],
+            ['Keep-Alive', 'timeout=1'],
+            ['Upgrade', 'h2c'],
+            ['TE', 'trailers'],
+            ['Trailer', 'x-t'],
+            ['Proxy-Connection', 'close'],
+            ['Grip-Hold', 'stream'],
+            ['Content-Encoding', 'gzip'],
+            ['X-Kept', 'yes'],
+          ],
+          body: 'hello world',
+        },
+      },
+      want: {
+        'http-response': {
+          action: 'send',
+          code: 200,
+          reason: 'OK',
+          // Content-Encoding stays: a published body is sent as given, unlike an origin's.
+          headers: [
+            ['content-encoding', 'gzip'],
+            ['x-kept', 'yes'],
+          ],
+          body: text('hello world'),
+        },
+      },
+    },
+    {
       name: "code as a string of digits, as @fanoutio/grip's HttpResponseFormat sends it",
       formats: { 'http-response': { code: '201', body: 'x' } },
       want: {

@@ -5,6 +5,8 @@
  * request no client sent, whose answer could be stored under another client's URL.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { NodeOrigin } from '../../edge/node/origin.ts'
+import { OriginUnreachableError } from '../../src/platform.ts'
 import { type FixtureOrigin, startFixtureOrigin } from '../helpers/fixture-origin.ts'
 import { type HostileGateway, startHostileGateway } from '../helpers/hostile-gateway.ts'
 import { rawExchange, statusCodes } from '../helpers/raw-socket.ts'
@@ -146,5 +148,47 @@ describe('request framing towards the origin', () => {
     ])
       expect(names).not.toContain(name)
     expect(seen[0]?.headers['x-kept']).toBe('yes')
+  })
+})
+
+describe('NodeOrigin frames only what it sends', () => {
+  it('never sends more body than the Content-Length it announces', async () => {
+    const node = new NodeOrigin()
+    const before = origin.requests.length
+    try {
+      const smuggled = 'GET /poison HTTP/1.1\r\nHost: gw.test\r\n\r\n'
+      const request = new Request(`${origin.url}/post`, {
+        method: 'POST',
+        headers: { 'content-length': '2' },
+        body: `{}${smuggled}`,
+      })
+      const failure = await node.fetch(request, { url: origin.url, timeoutMs: 2_000 }).then(
+        (response) => response.text(),
+        (error: unknown) => error
+      )
+      expect(failure).toBeInstanceOf(OriginUnreachableError)
+      // A request on a fresh connection: had the extra bytes gone out, the origin would
+      // have parsed them as a request before this one.
+      const probe = await node.fetch(new Request(`${origin.url}/a`), {
+        url: origin.url,
+        timeoutMs: 2_000,
+      })
+      expect(await probe.text()).toBe('answer for /a')
+      expect(origin.requests.slice(before).map((r) => r.path)).not.toContain('/poison')
+    } finally {
+      node.close()
+    }
+  })
+
+  it('drops a Content-Length that comes without a body', async () => {
+    const node = new NodeOrigin()
+    try {
+      const request = new Request(`${origin.url}/a`, { headers: { 'content-length': '39' } })
+      const response = await node.fetch(request, { url: origin.url, timeoutMs: 2_000 })
+      expect(await response.text()).toBe('answer for /a')
+      expect(origin.requests.at(-1)?.headers['content-length']).toBeUndefined()
+    } finally {
+      node.close()
+    }
   })
 })

@@ -6,11 +6,7 @@
  */
 import { GatewayError } from '../errors.ts'
 import { type Logger, OriginTimeoutError, OriginUnreachableError } from '../platform.ts'
-
-/** How an origin is named to a client: its config name, or nothing at all. */
-export function originLabel(name: string | undefined): string {
-  return name ? `origin "${name}"` : 'the origin'
-}
+import { originLabel } from './origin-label.ts'
 
 /**
  * The client's error for an origin failure, logging the detail at warn; `undefined` when

@@ -43,7 +43,7 @@ export const app = createFastlyApp({
 /** `event.client.address`: index.ts hands the FetchEvent over as Hono's execution context. */
 function clientAddress(c: Context): string | undefined {
   try {
-    return (c.executionCtx as unknown as FetchEvent).client.address
+    return (c.executionCtx as unknown as { client: { address: string } }).client.address
   } catch {
     // Hono throws when a caller passed no execution context (a test, a local call).
     return undefined

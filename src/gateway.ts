@@ -10,11 +10,13 @@ import { PullCache } from './cache/pull-cache.ts'
 import type { GatewayConfig } from './config/types.ts'
 import { GatewayError, problemResponse } from './errors.ts'
 import type { FanoutTier } from './fanout.ts'
+import { isListHost } from './http/host-field.ts'
 import { EmbeddedFanout } from './hub/embedded-fanout.ts'
 import type { Platform } from './platform.ts'
-import { OriginTimeoutError, OriginUnreachableError } from './platform.ts'
-import { ADMIN_PREFIX, isWebSocketUpgrade } from './proxy/classify.ts'
+import { ADMIN_PREFIX, isAdminPath, isWebSocketUpgrade } from './proxy/classify.ts'
+import { type ClientPeer, clientPeer, trustedProxies } from './proxy/forwarding.ts'
 import { proxyWithGrip, type SendToOrigin } from './proxy/grip-proxy.ts'
+import { originFailure } from './proxy/origin-failure.ts'
 import { routeForward } from './proxy/route-forward.ts'
 import { handlePublish } from './publish/route.ts'
 import { handlePurge } from './purge/route.ts'
@@ -87,32 +89,48 @@ export function createGateway(platform: Platform, config: GatewayConfig): Gatewa
     )
   }
 
-  /** Reaches the origin of the request's route, through the cache unless `direct`. */
-  const send: SendToOrigin = async (request, { lastIds, direct }) => {
-    const { route, forward } = routeForward(
-      config,
-      platform.origin,
-      platform.clock,
-      request,
-      lastIds
-    )
-    return direct ? cache.bypass(request, forward) : cache.handle(request, route.cache, forward)
-  }
+  const isTrusted = trustedProxies(config.trustedProxies)
+  /**
+   * Reaches the origin of the request's route, through the cache unless `direct`, on behalf
+   * of `peer`: one per client request, so its replays, next links and WebSocket-over-HTTP
+   * requests carry the same `X-Forwarded-For`.
+   */
+  const sendFor =
+    (peer: ClientPeer): SendToOrigin =>
+    async (request, { lastIds, direct }) => {
+      const { route, forward } = routeForward(
+        config,
+        platform.origin,
+        platform.clock,
+        request,
+        lastIds,
+        { peer, logger: platform.logger }
+      )
+      return direct ? cache.bypass(request, forward) : cache.handle(request, route.cache, forward)
+    }
 
-  app.all('*', (c) =>
-    isWebSocketUpgrade(c.req.raw) ? tier.webSocket(c, send) : proxyWithGrip(c.req.raw, send, tier)
-  )
+  app.all('*', (c) => {
+    // Routing and the cache key go by Host: two of them (joined into a list) are refused
+    // (RFC 9112 §3.2). Node's front door refuses them before this (request-guard.ts).
+    if (isListHost(c.req.header('host'))) {
+      throw new GatewayError('BAD_REQUEST', 400, 'a request may carry one Host field', {
+        headers: { connection: 'close' },
+      })
+    }
+    // The gateway's own prefix never reaches an origin, whatever is mounted under it.
+    if (isAdminPath(c.req.path)) {
+      throw new GatewayError('ROUTE_NOT_FOUND', 404, `nothing is served at ${c.req.path}`)
+    }
+    const send = sendFor(clientPeer(platform.clientAddress?.(c), isTrusted))
+    return isWebSocketUpgrade(c.req.raw)
+      ? tier.webSocket(c, send)
+      : proxyWithGrip(c.req.raw, send, tier)
+  })
 
   app.onError((error, c) => {
     if (error instanceof GatewayError) return error.getResponse()
-    if (error instanceof OriginTimeoutError) {
-      return new GatewayError('ORIGIN_TIMEOUT', 504, error.message, { cause: error }).getResponse()
-    }
-    if (error instanceof OriginUnreachableError) {
-      return new GatewayError('ORIGIN_UNREACHABLE', 502, error.message, {
-        cause: error,
-      }).getResponse()
-    }
+    const failure = originFailure(error, platform.logger)
+    if (failure) return failure.getResponse()
     platform.logger.error('unhandled error', {
       path: c.req.path,
       error: String(error),

@@ -5,6 +5,7 @@
  * @module
  */
 
+import type { Context } from 'hono'
 import type { CacheStore } from './cache/store.ts'
 import type { GatewayConfig, OriginConfig } from './config/types.ts'
 import type { FanoutTier } from './fanout.ts'
@@ -35,6 +36,8 @@ export interface Logger {
  * Implementations must not decode content codings (a proxy forwards bytes as they are),
  * must reject with `OriginUnreachableError` when no connection can be made and
  * `OriginTimeoutError` when `origin.timeoutMs` passes before the response head arrives.
+ * Error messages may name the origin's URL and the socket error: they are for the log only.
+ * The idle timeout on the body is applied by the caller (`forwarderFor`), not here.
  */
 export interface Origin {
   fetch(request: Request, origin: OriginConfig): Promise<Response>
@@ -56,20 +59,34 @@ export interface Platform {
   streams?: HeldStreamOpener
   /** Builds the fanout tier; absent means the embedded, in-process one. */
   fanout?: (config: GatewayConfig) => FanoutTier
+  /**
+   * The address of the peer that sent the request (Node: the socket's; Workers:
+   * `CF-Connecting-IP`), for `X-Forwarded-For`; absent or undefined when unknown.
+   */
+  clientAddress?: (c: Context) => string | undefined
 }
 
 /** The origin could not be reached (connection refused, DNS, reset before the head). */
 export class OriginUnreachableError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
+  /** The origin's name in the config: all a client is told (`originFailure`). */
+  origin: string | undefined
+  constructor(message: string, options?: { cause?: unknown; origin?: string }) {
     super(message, options)
     this.name = 'OriginUnreachableError'
+    this.origin = options?.origin
   }
 }
 
-/** The origin did not send a response head within its timeout. */
+/**
+ * The origin did not send a response head within its timeout, or went quiet mid-body for
+ * longer than its idle timeout.
+ */
 export class OriginTimeoutError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
+  /** The origin's name in the config: all a client is told (`originFailure`). */
+  origin: string | undefined
+  constructor(message: string, options?: { cause?: unknown; origin?: string }) {
     super(message, options)
     this.name = 'OriginTimeoutError'
+    this.origin = options?.origin
   }
 }

@@ -9,6 +9,7 @@ import type { GatewayConfig } from '../../src/config/types.ts'
 import type { Clock, Platform, WaitUntil } from '../../src/platform.ts'
 import { scheduleChained } from '../../src/timers.ts'
 import { CacheApiStore, type TagIndexClient } from './cache-store.ts'
+import { cloudflareClientAddress } from './client-address.ts'
 import type { GatewayEnv } from './env.ts'
 import { workersLogger } from './logger.ts'
 import { WorkersOrigin } from './origin.ts'
@@ -75,5 +76,6 @@ export function cloudflarePlatform(options: CloudflarePlatformOptions): Platform
     waitUntil: keepAlive,
     fanout: options.fanout,
     websocket: options.websocket,
+    clientAddress: (c) => cloudflareClientAddress(c.req.raw.headers),
   }
 }

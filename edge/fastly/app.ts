@@ -6,11 +6,13 @@
  * hub are not used here: Fastly's cache caches and Fanout holds the connections.
  * @module
  */
-import { Hono } from 'hono'
-import type { ConfigProblem } from '../../src/config/types.ts'
+import { type Context, Hono } from 'hono'
+import type { ConfigProblem, GatewayConfig } from '../../src/config/types.ts'
 import { GatewayError, problemResponse } from '../../src/errors.ts'
 import { gripSigState } from '../../src/grip/fanout-sig.ts'
+import { isListHost } from '../../src/http/host-field.ts'
 import { classifyRequest } from '../../src/proxy/classify.ts'
+import { clientPeer, type TrustedProxies, trustedProxies } from '../../src/proxy/forwarding.ts'
 import type { ForwardItems } from '../../src/publish/relay.ts'
 import type { Purger } from '../../src/purge/purger.ts'
 import type { Result } from '../../src/result.ts'
@@ -30,12 +32,27 @@ export interface FastlyAppDeps {
   forwarder: (api: PublishApiSettings | undefined) => ForwardItems
   now?: () => number
   logError?: (message: string, fields: Record<string, unknown>) => void
+  /**
+   * The client's address (`event.client.address`), for `X-Forwarded-For`. On a Fanout
+   * callback it is Fanout's: list its addresses in `trustedProxies` only if Fanout is known
+   * to write `X-Forwarded-For` itself, as nothing else vouches for the chain it carries.
+   */
+  clientAddress?: (c: Context) => string | undefined
 }
 
 /** Builds the Fastly app. */
 export function createFastlyApp(deps: FastlyAppDeps): Hono {
   const now = deps.now ?? Date.now
   const app = new Hono()
+  const matchers = new WeakMap<GatewayConfig, TrustedProxies>()
+  const isTrusted = (config: GatewayConfig) => {
+    let matcher = matchers.get(config)
+    if (!matcher) {
+      matcher = trustedProxies(config.trustedProxies)
+      matchers.set(config, matcher)
+    }
+    return matcher
+  }
 
   app.all('*', async (c) => {
     const loaded = await deps.settings()
@@ -48,6 +65,12 @@ export function createFastlyApp(deps: FastlyAppDeps): Hono {
     const { config } = settings
     // The original request object: Fanout must receive it untouched (PLATFORMS.md A.3).
     const request = c.req.raw
+    // Two Host fields, joined: routing and the cache key would follow one of them (RFC 9112 §3.2).
+    if (isListHost(request.headers.get('host'))) {
+      throw new GatewayError('BAD_REQUEST', 400, 'a request may carry one Host field', {
+        headers: { connection: 'close' },
+      })
+    }
     const decision = classifyRequest(request, {
       routes: config.routes,
       ...(config.publish ? { publishPath: config.publish.path } : {}),
@@ -78,10 +101,12 @@ export function createFastlyApp(deps: FastlyAppDeps): Hono {
         if (!origin) {
           throw new GatewayError('INTERNAL', 500, `route names unknown origin "${route.origin}"`)
         }
+        const peer = clientPeer(deps.clientAddress?.(c), isTrusted(config))
         return deps.origin.pull(
           request,
           { route, originName: route.origin, origin },
-          decision.trusted
+          decision.trusted,
+          peer
         )
       }
     }

@@ -5,6 +5,7 @@
  * js-compute 3.46 forbids them.
  * @module
  */
+import type { Context } from 'hono'
 import rawConfig from '../../gripgate.fastly.json' with { type: 'json' }
 import type { ConfigProblem } from '../../src/config/types.ts'
 import type { Result } from '../../src/result.ts'
@@ -29,9 +30,22 @@ function settings(): Promise<Result<FastlySettings, ConfigProblem[]>> {
 /** The app `index.ts` serves. */
 export const app = createFastlyApp({
   settings,
-  origin: createFastlyOrigin(),
+  origin: createFastlyOrigin(undefined, (message, fields) =>
+    console.warn(message, JSON.stringify(fields))
+  ),
   purger: createFastlyPurger(),
   handOff,
   forwarder: (api) => publishForwarder(api),
   logError: (message, fields) => console.error(message, JSON.stringify(fields)),
+  clientAddress,
 })
+
+/** `event.client.address`: index.ts hands the FetchEvent over as Hono's execution context. */
+function clientAddress(c: Context): string | undefined {
+  try {
+    return (c.executionCtx as unknown as { client: { address: string } }).client.address
+  } catch {
+    // Hono throws when a caller passed no execution context (a test, a local call).
+    return undefined
+  }
+}

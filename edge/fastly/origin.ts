@@ -9,9 +9,13 @@
  * @module
  */
 import type { CacheOverride } from 'fastly:cache-override'
+import { DEFAULT_IDLE_TIMEOUT_MS } from '../../src/config/schema.ts'
 import type { OriginConfig, RouteConfig } from '../../src/config/types.ts'
 import { GatewayError } from '../../src/errors.ts'
 import { isGripResponse } from '../../src/grip/grip-response.ts'
+import { idleTimeoutBody } from '../../src/http/idle-timeout.ts'
+import type { ClientPeer } from '../../src/proxy/forwarding.ts'
+import { originLabel } from '../../src/proxy/origin-label.ts'
 import { originHeaders, originUrl } from '../../src/proxy/origin-target.ts'
 import { type CacheMode, cacheOverrideFor, isHooksUnsupported } from './cache-policy.ts'
 
@@ -30,8 +34,12 @@ export interface PullTarget {
 
 /** Sends pulls to origins. */
 export interface FastlyOrigin {
-  pull(request: Request, target: PullTarget, trusted: boolean): Promise<Response>
+  /** `peer` is the client the request is forwarded for (`X-Forwarded-For`). */
+  pull(request: Request, target: PullTarget, trusted: boolean, peer?: ClientPeer): Promise<Response>
 }
+
+/** Where origin failures are logged (their detail names the origin's address). */
+export type WarnLog = (message: string, fields: Record<string, unknown>) => void
 
 /** Fields only the edge reads; clients never see them (README, "Caching"). */
 const EDGE_ONLY = ['surrogate-key', 'cache-tag', 'surrogate-control', 'cdn-cache-control']
@@ -55,8 +63,7 @@ function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> 
   let timer: ReturnType<typeof setTimeout> | undefined
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () =>
-        reject(new GatewayError('ORIGIN_TIMEOUT', 504, `${what} did not answer within ${ms} ms`)),
+      () => reject(new GatewayError('ORIGIN_TIMEOUT', 504, `${what} did not answer in time`)),
       ms
     )
   })
@@ -65,20 +72,29 @@ function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> 
 
 /** Builds the pull path on an injected `fetch` (the global one on Fastly). */
 export function createFastlyOrigin(
-  fetchFn: FastlyFetch = (url, init) => fetch(url, init)
+  fetchFn: FastlyFetch = (url, init) => fetch(url, init),
+  warn: WarnLog = () => {}
 ): FastlyOrigin {
   // Once the hooks are refused (build or service without the HTTP cache API), stop asking.
   let mode: CacheMode = 'hooks'
 
-  async function send(request: Request, target: PullTarget, trusted: boolean): Promise<Response> {
+  async function send(
+    request: Request,
+    target: PullTarget,
+    trusted: boolean,
+    peer: ClientPeer | undefined
+  ): Promise<Response> {
     const clientUrl = new URL(request.url)
-    const headers = originHeaders(request.headers, clientUrl, target.origin)
+    const method = request.method
+    const hasBody = method !== 'GET' && method !== 'HEAD' && request.body !== null
+    const headers = originHeaders(request.headers, clientUrl, target.origin, {
+      body: hasBody,
+      peer,
+    })
     if (!trusted) {
       const forged = [...headers.keys()].filter((name) => name.startsWith('grip-'))
       for (const name of forged) headers.delete(name)
     }
-    const method = request.method
-    const hasBody = method !== 'GET' && method !== 'HEAD' && request.body !== null
     const url = originUrl(target.origin, clientUrl).toString()
     const init = (cacheMode: CacheMode): FastlyRequestInit => ({
       method,
@@ -87,25 +103,44 @@ export function createFastlyOrigin(
       cacheOverride: cacheOverrideFor(method, target.route.cache, cacheMode),
       ...(hasBody ? { body: request.body } : {}),
     })
-    const what = `origin "${target.originName}" (${target.origin.url})`
+    // Clients are told the origin's name; its URL and the error are for the log only.
+    const what = originLabel(target.originName)
     try {
       return await withTimeout(fetchFn(url, init(mode)), target.origin.timeoutMs, what)
     } catch (error) {
-      if (error instanceof GatewayError) throw error
+      if (error instanceof GatewayError) {
+        warn('origin timed out', { origin: target.originName, url })
+        throw error
+      }
       // A GET/HEAD has no body to replay, so it can be sent again without the hooks.
       if (mode === 'hooks' && isHooksUnsupported(error) && !hasBody) {
         mode = 'host'
         return withTimeout(fetchFn(url, init(mode)), target.origin.timeoutMs, what)
       }
+      warn('origin unreachable', { origin: target.originName, url, error: String(error) })
       throw new GatewayError('ORIGIN_UNREACHABLE', 502, `${what} could not be reached`, {
         cause: error,
       })
     }
   }
 
+  /**
+   * The idle timeout of `idleTimeoutMs` on a body the origin is still sending (a cached one
+   * comes from Fastly's store). The backend's own between-bytes timeout (set on the backend,
+   * not per request) applies as well: whichever is shorter ends a stall.
+   */
+  function guarded(response: Response, target: PullTarget): ReadableStream<Uint8Array> | null {
+    if (!response.body || (response as CacheFacts).cached === true) return response.body
+    const ms = target.origin.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS
+    return idleTimeoutBody(response.body, ms, () => {
+      warn('origin stalled mid-body', { origin: target.originName, ms })
+      return new GatewayError('ORIGIN_TIMEOUT', 504, `${originLabel(target.originName)} stalled`)
+    })
+  }
+
   return {
-    async pull(request, target, trusted) {
-      const response = await send(request, target, trusted)
+    async pull(request, target, trusted, peer) {
+      const response = await send(request, target, trusted, peer)
       if (!trusted && isGripResponse(response.status, response.headers)) {
         await response.body?.cancel()
         throw new GatewayError(
@@ -120,7 +155,7 @@ export function createFastlyOrigin(
         target.route.cache === false || (request.method !== 'GET' && request.method !== 'HEAD')
       markCache(headers, response as CacheFacts, passed)
       // A new Response rather than Response.clone(), which js-compute 3.46 lacks (#901).
-      return new Response(response.body, {
+      return new Response(guarded(response, target), {
         status: response.status,
         statusText: response.statusText,
         headers,

@@ -5,12 +5,33 @@
  */
 import http from 'node:http'
 import https from 'node:https'
-import { Readable } from 'node:stream'
+import { pipeline, Readable, Transform } from 'node:stream'
 import type { OriginConfig } from '../../src/config/types.ts'
 import { type Origin, OriginTimeoutError, OriginUnreachableError } from '../../src/platform.ts'
 
 /** Statuses whose responses never have a body (RFC 9110 §6.4.1). */
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304])
+
+/**
+ * Passes a body through, failing when it is longer or shorter than the `Content-Length` it
+ * is sent with: extra bytes would be read by the origin as another request. node:http's own
+ * `strictContentLength` throws from `write`, which inside a pipe would end the process.
+ */
+function exactLength(declared: string | undefined): Transform {
+  const expected = declared === undefined ? undefined : Number(declared)
+  let seen = 0
+  const mismatch = () => new Error(`request body does not match Content-Length ${declared}`)
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      seen += chunk.byteLength
+      if (expected !== undefined && seen > expected) callback(mismatch())
+      else callback(null, chunk)
+    },
+    flush(callback) {
+      callback(expected !== undefined && seen !== expected ? mismatch() : null)
+    },
+  })
+}
 
 /** Keep-alive connection pools to the origins. */
 export class NodeOrigin implements Origin {
@@ -24,6 +45,10 @@ export class NodeOrigin implements Origin {
     request.headers.forEach((value, name) => {
       headers[name] = value
     })
+    // Never announce a body that is not sent (request smuggling: the origin would read the
+    // next request on this pooled connection as the body); node:http frames what it sends.
+    delete headers['transfer-encoding']
+    if (!request.body) delete headers['content-length']
     return new Promise<Response>((resolve, reject) => {
       let timedOut = false
       const outgoing = (secure ? https : http).request({
@@ -80,9 +105,14 @@ export class NodeOrigin implements Origin {
       })
 
       if (request.body) {
-        Readable.fromWeb(request.body as import('node:stream/web').ReadableStream)
-          .on('error', (error) => outgoing.destroy(error))
-          .pipe(outgoing)
+        pipeline(
+          Readable.fromWeb(request.body as import('node:stream/web').ReadableStream),
+          exactLength(headers['content-length']),
+          outgoing,
+          (error) => {
+            if (error) outgoing.destroy(error)
+          }
+        )
       } else outgoing.end()
     })
   }

@@ -6,13 +6,14 @@
 
 import {
   createServer,
+  type IncomingMessage,
   type RequestListener,
   type Server,
   type ServerOptions,
   type ServerResponse,
 } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
-import { createAdaptorServer } from '@hono/node-server'
+import { createAdaptorServer, type HttpBindings } from '@hono/node-server'
 import { WebSocketServer } from 'ws'
 import { MemoryStore } from '../../src/cache/memory-store.ts'
 import type { GatewayConfig } from '../../src/config/types.ts'
@@ -22,6 +23,7 @@ import { consoleLogger } from './logger.ts'
 import { NodeOrigin } from './origin.ts'
 import { answerOtherUpgradesPlainly } from './plain-upgrades.ts'
 import { serveQuickHit } from './quick-hits.ts'
+import { refuseAmbiguousRequest, refusedUpgrade } from './request-guard.ts'
 import { SocketStreamOpener } from './socket-stream.ts'
 import { systemClock } from './system-clock.ts'
 import { nodeWebSocketAcceptor } from './websocket.ts'
@@ -61,6 +63,8 @@ export function nodePlatform(
     logger,
     websocket: nodeWebSocketAcceptor,
     streams: new SocketStreamOpener(),
+    clientAddress: (c) =>
+      (c.env as Partial<HttpBindings> | undefined)?.incoming?.socket.remoteAddress,
     waitUntil(work) {
       const tracked = work.catch((error: unknown) =>
         logger.warn('background work failed', { error: String(error) })
@@ -88,6 +92,7 @@ export function nodePlatform(
 function frontDoor(gateway: Gateway): typeof createServer {
   const create = (serverOptions: ServerOptions, gatewayListener: RequestListener) =>
     createServer(serverOptions, (incoming, outgoing) => {
+      if (refuseAmbiguousRequest(incoming, outgoing)) return
       serveQuickHit(gateway.cache, incoming, outgoing).then(
         (served) => served || gatewayListener(incoming, outgoing),
         () => gatewayListener(incoming, outgoing)
@@ -103,6 +108,9 @@ export async function startGateway(options: ServeOptions): Promise<RunningGatewa
   const gateway = createGateway(platform, options.config)
   const server = createAdaptorServer({
     fetch: (request, env) => {
+      // An upgrade (no outgoing) skipped the front door's check.
+      const refused = env.outgoing ? undefined : refusedUpgrade(env.incoming as IncomingMessage)
+      if (refused) return refused
       // This server is HTTP/1.1 (no createServer option): outgoing is a ServerResponse.
       platform.streams.bind(request, env.outgoing as ServerResponse)
       return gateway.app.fetch(request, env)

@@ -5,6 +5,7 @@
  * @module
  */
 import { z } from 'zod'
+import { parseCidr } from '../http/ip.ts'
 import { describeValue, expectedGot, quote } from './describe.ts'
 
 /** The environment that `{ "env": "NAME" }` secrets are resolved from. */
@@ -113,3 +114,13 @@ export function secret(env: ConfigEnv, description: string) {
     })
     .describe(description)
 }
+
+/** An IP address or CIDR range (`10.0.0.0/8`, `::1`), IPv4 or IPv6. */
+export const ipRange = () =>
+  text().refine((value) => parseCidr(value).ok, {
+    error: (iss) => {
+      const parsed = parseCidr(String(iss.input))
+      const why = parsed.ok ? '' : `${parsed.error}, `
+      return `${why}such as "10.0.0.0/8" or "127.0.0.1", got ${describeValue(iss.input)}`
+    },
+  })

@@ -13,6 +13,7 @@ import {
   absolutePath,
   type ConfigEnv,
   hostName,
+  ipRange,
   originUrl,
   positiveInt,
   routePath,
@@ -28,6 +29,8 @@ const MIB = 1024 * 1024
 
 /** Origin timeout when `timeoutMs` is omitted. */
 export const DEFAULT_TIMEOUT_MS = 30_000
+/** Longest silence of an origin mid-body when `idleTimeoutMs` is omitted (nginx's `proxy_read_timeout` is 60 s). */
+export const DEFAULT_IDLE_TIMEOUT_MS = 30_000
 /** Whole-cache budget when `cache.maxBytes` is omitted. */
 export const DEFAULT_MAX_BYTES = 64 * MIB
 /** Per-object limit when `cache.maxObjectBytes` is omitted (clamped to `maxBytes`). */
@@ -44,6 +47,11 @@ const originSchema = z
     hostHeader: hostName()
       .optional()
       .describe("Host header to send to the origin instead of the client's."),
+    idleTimeoutMs: positiveInt()
+      .default(DEFAULT_IDLE_TIMEOUT_MS)
+      .describe(
+        'Abort the response when the origin sends nothing for this many milliseconds after its response head (the client sees an aborted response; nothing is cached).'
+      ),
   })
   .describe('One named upstream.')
 
@@ -200,6 +208,12 @@ export function createConfigSchema(env: ConfigEnv) {
         .describe('The publish endpoint; without it, publish and purge are not mounted.'),
       cache: cacheLimitsSchema.prefault({}),
       limits: limitsSchema.prefault({}),
+      trustedProxies: z
+        .array(ipRange())
+        .default([])
+        .describe(
+          'Proxies in front of the gateway (addresses or CIDR ranges): their X-Forwarded-For is extended with their address instead of replaced by it. Default none.'
+        ),
     })
     .transform(({ $schema: _schema, ...config }) => config)
 }

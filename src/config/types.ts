@@ -12,6 +12,11 @@ export interface OriginConfig {
   timeoutMs: number
   /** Host header to send instead of the client's. */
   hostHeader?: string
+  /**
+   * Abort a response whose body stalls this long between reads (default 30 s); always set
+   * by the parser, optional so hand-built configs (tests) may leave it out.
+   */
+  idleTimeoutMs?: number
 }
 
 /** Route-level cache override: the edge freshness replaces the origin's. */
@@ -96,6 +101,11 @@ export interface GatewayConfig {
   publish?: PublishConfig
   cache: CacheConfig
   limits: LimitsConfig
+  /**
+   * Addresses and CIDR ranges of proxies in front of the gateway whose `X-Forwarded-For`
+   * is extended rather than replaced (default none); optional like `idleTimeoutMs`.
+   */
+  trustedProxies?: string[]
 }
 
 /** One problem in a config file, located by a JSON path such as `$.routes[0].origin`. */

@@ -388,7 +388,8 @@ export class WsSession implements Subscriber, WsHandler {
   #fail(reason: string): void {
     this.#hub.logger.warn('websocket origin failure', { reason })
     this.#originClosed = true
-    if (!this.#clientGone) this.#closeClient(INTERNAL_ERROR, reason)
+    // The reason may name the origin's address: it is logged above, the client learns nothing.
+    if (!this.#clientGone) this.#closeClient(INTERNAL_ERROR, 'origin failure')
     this.#queue = []
     this.#finishIfIdle(true)
   }

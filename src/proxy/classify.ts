@@ -12,6 +12,23 @@ import { matchRoute } from './routes.ts'
 /** Paths the gateway answers itself, never forwarded to an origin. */
 export const ADMIN_PREFIX = '/_gripgate/'
 
+const UNRESERVED = /^[A-Za-z0-9\-._~]$/
+
+/**
+ * Whether `path` is the gateway's own (`/_gripgate` or below), with percent-encoded
+ * unreserved characters decoded first: `/%5Fgripgate/` is the same path (RFC 3986
+ * §6.2.2.2), and an origin that decodes it must not be reached by it either.
+ */
+export function isAdminPath(path: string): boolean {
+  const plain = path.includes('%')
+    ? path.replace(/%([0-9A-Fa-f]{2})/g, (encoded, hex: string) => {
+        const char = String.fromCharCode(Number.parseInt(hex, 16))
+        return UNRESERVED.test(char) ? char : encoded
+      })
+    : path
+  return plain.startsWith(ADMIN_PREFIX) || plain === ADMIN_PREFIX.slice(0, -1)
+}
+
 /** Why a request is handed to the fanout tier. */
 export type HandoffReason = 'websocket' | 'event-stream' | 'realtime-route'
 
@@ -75,7 +92,7 @@ export function classifyRequest(
     if (path === bare || path === `${bare}/`) return { kind: 'publish' }
     if (path === `${ADMIN_PREFIX}purge`) return { kind: 'purge' }
   }
-  if (path.startsWith(ADMIN_PREFIX)) return { kind: 'not-found' }
+  if (isAdminPath(path)) return { kind: 'not-found' }
   // Checked before the route: with the self-backend pattern, an unverifiable callback that
   // was handed off again would come straight back, in a loop.
   if (options.gripSig === 'invalid') return { kind: 'bad-signature' }

@@ -5,33 +5,82 @@
  */
 
 import type { Forward } from '../cache/fill.ts'
+import { DEFAULT_IDLE_TIMEOUT_MS } from '../config/schema.ts'
 import type { OriginConfig } from '../config/types.ts'
-import type { Origin } from '../platform.ts'
+import { withIdleTimeout } from '../http/idle-timeout.ts'
+import {
+  type Logger,
+  type Origin,
+  OriginTimeoutError,
+  OriginUnreachableError,
+} from '../platform.ts'
+import type { ClientPeer } from './forwarding.ts'
 import { originHeaders, originUrl } from './origin-target.ts'
 
 export { originHeaders, originUrl, VIA } from './origin-target.ts'
 
-/** Binds a client request to its origin, giving the cache a way to reach it. */
+/** Who the request is forwarded for, the origin's config name, and where stalls are logged. */
+export interface ForwardContext {
+  /** The client's peer, for `X-Forwarded-For`. */
+  peer?: ClientPeer | undefined
+  /** The origin's name in the config, the only part of an origin failure a client sees. */
+  name?: string
+  /** Hears an origin that stalled mid-body (the client's response is aborted). */
+  logger?: Pick<Logger, 'warn'> | undefined
+}
+
+/**
+ * Binds a client request to its origin, giving the cache a way to reach it. Every origin
+ * request of the gateway (fills, revalidations, bypasses, GRIP replays and next links,
+ * WebSocket-over-HTTP) is sent from here, so the framing and forwarding rules and the idle
+ * timeout on the answer's body hold for all of them.
+ */
 export function forwarderFor(
   origin: Origin,
   config: OriginConfig,
   request: Request,
-  prepare?: (headers: Headers) => Promise<void>
+  prepare?: (headers: Headers) => Promise<void>,
+  context: ForwardContext = {}
 ): Forward {
   const clientUrl = new URL(request.url)
   const target = originUrl(config, clientUrl)
+  const idleMs = config.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS
   return async ({ method, headers, body }) => {
-    const outgoing = originHeaders(headers, clientUrl, config)
+    // GET and HEAD bodies have no meaning (RFC 9110 §9.3.1) and are never sent.
+    const withBody = !!body && method !== 'GET' && method !== 'HEAD'
+    const outgoing = originHeaders(headers, clientUrl, config, {
+      body: withBody,
+      peer: context.peer,
+    })
     await prepare?.(outgoing)
     const init: RequestInit & { duplex?: 'half' } = {
       method,
       headers: outgoing,
       redirect: 'manual',
     }
-    if (body && method !== 'GET' && method !== 'HEAD') {
+    if (withBody) {
       init.body = body
       init.duplex = 'half'
     }
-    return origin.fetch(new Request(target, init), config)
+    let response: Response
+    try {
+      response = await origin.fetch(new Request(target, init), config)
+    } catch (error) {
+      if (error instanceof OriginUnreachableError || error instanceof OriginTimeoutError)
+        error.origin ??= context.name
+      throw error
+    }
+    return withIdleTimeout(response, idleMs, () => {
+      const error = new OriginTimeoutError(
+        `origin ${config.url} sent nothing for ${idleMs} ms mid-body`,
+        { origin: context.name }
+      )
+      context.logger?.warn('origin stalled mid-body', {
+        origin: context.name,
+        url: target.href,
+        error: error.message,
+      })
+      return error
+    })
   }
 }

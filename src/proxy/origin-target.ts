@@ -1,7 +1,8 @@
 /**
  * Where and with which fields a client request goes to its origin: the URL on the origin's
- * base, hop-by-hop fields dropped (RFC 9110 §7.6.1), `Via` added (§7.6.3), and the client's
- * Host kept unless the origin config names one, as CDNs do by default.
+ * base, hop-by-hop fields dropped (RFC 9110 §7.6.1), body framing only with a body, the
+ * forwarding fields (forwarding.ts), `Via` added (§7.6.3), and the client's Host kept unless
+ * the origin config names one, as CDNs do by default.
  *
  * Kept apart from `forward.ts` (which binds requests to the pull cache) so platforms that
  * bring their own cache, such as Fastly's readthrough cache, can use it alone.
@@ -9,6 +10,7 @@
  */
 import type { OriginConfig } from '../config/types.ts'
 import { withoutHopByHop } from '../http/headers.ts'
+import { type ClientPeer, setForwardingHeaders } from './forwarding.ts'
 
 /** The pseudonym this gateway uses in `Via`. */
 export const VIA = '1.1 gripgate'
@@ -24,12 +26,37 @@ export function originUrl(origin: OriginConfig, url: URL): URL {
   return target
 }
 
+/** What decides the fields of one origin request besides the client's own. */
+export interface OriginHeaderOptions {
+  /**
+   * Whether the request to the origin carries a body. Without one, `Content-Length` goes
+   * too: an origin told to expect a body that never comes reads the next request on the
+   * pooled connection as that body, and the rest of it as a request no client sent
+   * (request smuggling). `Transfer-Encoding` never goes: the platform frames what it sends.
+   */
+  body?: boolean
+  /** The client's peer, for `X-Forwarded-For`; undefined when unknown. */
+  peer?: ClientPeer | undefined
+}
+
 /** Headers sent to the origin for a client request. */
-export function originHeaders(headers: Headers, clientUrl: URL, origin: OriginConfig): Headers {
+export function originHeaders(
+  headers: Headers,
+  clientUrl: URL,
+  origin: OriginConfig,
+  options: OriginHeaderOptions = {}
+): Headers {
   const out = withoutHopByHop(headers)
+  // Proxy-* fields are for the proxy the client meant, never an origin; `Proxy` itself is
+  // the httpoxy vector (CGI turns it into HTTP_PROXY).
+  const proxyFields: string[] = []
+  out.forEach((_value, name) => {
+    if (name === 'proxy' || name.startsWith('proxy-')) proxyFields.push(name)
+  })
+  for (const name of proxyFields) out.delete(name)
+  if (!options.body) out.delete('content-length')
   out.set('host', origin.hostHeader ?? clientUrl.host)
-  out.set('x-forwarded-host', clientUrl.host)
-  out.set('x-forwarded-proto', clientUrl.protocol.replace(':', ''))
+  setForwardingHeaders(out, clientUrl, options.peer)
   const via = out.get('via')
   out.set('via', via ? `${via}, ${VIA}` : VIA)
   return out

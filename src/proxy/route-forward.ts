@@ -10,9 +10,17 @@ import type { GatewayConfig, RouteConfig } from '../config/types.ts'
 import { GatewayError } from '../errors.ts'
 import { prepareGripHeaders } from '../grip/origin-request.ts'
 import type { LastIds } from '../hub/hold-context.ts'
-import type { Clock, Origin } from '../platform.ts'
+import type { Clock, Logger, Origin } from '../platform.ts'
 import { forwarderFor } from './forward.ts'
+import type { ClientPeer } from './forwarding.ts'
 import { matchRoute } from './routes.ts'
+
+/** Who a request is forwarded for and where origin trouble is logged. */
+export interface ForwardFor {
+  /** The client's peer (`X-Forwarded-For`); undefined when unknown. */
+  peer?: ClientPeer | undefined
+  logger?: Pick<Logger, 'warn'>
+}
 
 /** The request's route and a `Forward` to its origin; 404 when no route matches. */
 export function routeForward(
@@ -20,7 +28,8 @@ export function routeForward(
   origin: Origin,
   clock: Clock,
   request: Request,
-  lastIds: LastIds | undefined
+  lastIds: LastIds | undefined,
+  via: ForwardFor = {}
 ): { route: RouteConfig; forward: Forward } {
   const url = new URL(request.url)
   const route = matchRoute(config.routes, url.host, url.pathname)
@@ -29,8 +38,12 @@ export function routeForward(
   const target = config.origins[route.origin]
   if (!target)
     throw new GatewayError('INTERNAL', 500, `route names unknown origin "${route.origin}"`)
-  const forward = forwarderFor(origin, target, request, (headers) =>
-    prepareGripHeaders(headers, config.grip, clock.now(), lastIds)
+  const forward = forwarderFor(
+    origin,
+    target,
+    request,
+    (headers) => prepareGripHeaders(headers, config.grip, clock.now(), lastIds),
+    { peer: via.peer, logger: via.logger, name: route.origin }
   )
   return { route, forward }
 }

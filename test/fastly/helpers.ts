@@ -91,6 +91,10 @@ export function buildApp(
     api?: (sent: Sent) => Response | Promise<Response>
     fanoutKey?: JWK
     now?: number
+    /** The client's address, as `event.client.address` gives it. */
+    clientAddress?: string
+    /** Hears the origin's warnings (failures name its address there). */
+    warn?: (message: string, fields: Record<string, unknown>) => void
   } = {}
 ) {
   const originFetch = recordingFetch(options.origin)
@@ -102,11 +106,12 @@ export function buildApp(
       if (loaded.ok && options.fanoutKey) loaded.value.trust.publicKey = options.fanoutKey
       return loaded
     },
-    origin: createFastlyOrigin(originFetch),
+    origin: createFastlyOrigin(originFetch, options.warn),
     purger: createFastlyPurger(),
     handOff,
     forwarder: (api) => publishForwarder(api, apiFetch),
     now: () => options.now ?? EPOCH,
+    clientAddress: () => options.clientAddress,
   })
   return { app, originFetch, apiFetch }
 }

@@ -11,6 +11,7 @@ import { Hub } from '../../src/hub/hub.ts'
 import { LAST_ID_TTL_MS } from '../../src/hub/sequencer.ts'
 import { CaptureLogger } from '../fakes/capture-logger.ts'
 import { FakeClock } from '../fakes/fake-clock.ts'
+import { LIMITS } from './grip-harness.ts'
 
 const gc = (globalThis as { gc?: () => void }).gc
 if (!gc) throw new Error('run with node --expose-gc')
@@ -25,7 +26,7 @@ const clock = new FakeClock()
 const hub = new Hub({
   clock,
   logger: new CaptureLogger(),
-  limits: { maxConnections: 10, subscriptionsPerConnection: 20, subscriberQueueBytes: 1 << 20 },
+  limits: LIMITS,
 })
 const fence = new PurgeFence()
 const item = (channel: string, id: string): PublishItem =>

@@ -4,17 +4,17 @@
  * @module
  */
 import { GatewayError, problemResponse } from '../../../src/errors.ts'
-import { type Logger, OriginTimeoutError, OriginUnreachableError } from '../../../src/platform.ts'
+import type { Logger } from '../../../src/platform.ts'
+import { originFailure } from '../../../src/proxy/origin-failure.ts'
 
-/** The problem response for `error` (500 and a log line for anything unexpected). */
+/**
+ * The problem response for `error` (500 and a log line for anything unexpected); an origin
+ * failure names the origin, never its address (the log has that).
+ */
 export function errorResponse(error: unknown, logger: Logger): Response {
   if (error instanceof GatewayError) return error.getResponse()
-  if (error instanceof OriginTimeoutError)
-    return new GatewayError('ORIGIN_TIMEOUT', 504, error.message, { cause: error }).getResponse()
-  if (error instanceof OriginUnreachableError)
-    return new GatewayError('ORIGIN_UNREACHABLE', 502, error.message, {
-      cause: error,
-    }).getResponse()
+  const failure = originFailure(error, logger)
+  if (failure) return failure.getResponse()
   logger.error('fanout tier failure', { error: String(error) })
   return problemResponse(500, { title: 'Internal gateway error', status: 500, code: 'INTERNAL' })
 }

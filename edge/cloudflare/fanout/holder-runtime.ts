@@ -51,7 +51,7 @@ export class HolderRuntime {
     })
     this.hub = fanout.hub
     this.tier = new HolderTier(fanout, this.registry)
-    this.#send = originSender(config, new WorkersOrigin(), this.clock)
+    this.#send = originSender(config, new WorkersOrigin(), this.clock, this.logger)
     this.sockets = new HibernatingSockets(ctx, this.hub, this.#send, this.logger, (channel) =>
       this.registry.assumeRegistered(channel)
     )

@@ -10,18 +10,30 @@ import type { GatewayConfig } from '../../../src/config/types.ts'
 import type { FanoutTier } from '../../../src/fanout.ts'
 import { withoutHopByHop } from '../../../src/http/headers.ts'
 import type { LastIds, OriginAgain } from '../../../src/hub/hold-context.ts'
-import type { Clock, Origin } from '../../../src/platform.ts'
+import type { Clock, Logger, Origin } from '../../../src/platform.ts'
+import { clientPeer, trustedProxies } from '../../../src/proxy/forwarding.ts'
 import { proxyWithGrip, type SendToOrigin } from '../../../src/proxy/grip-proxy.ts'
 import { routeForward } from '../../../src/proxy/route-forward.ts'
+import { cloudflareClientAddress } from '../client-address.ts'
 import type { WireRequest } from './wire.ts'
 
 /**
  * The holder's `SendToOrigin`: the request's route, Grip headers, and the answer with the
  * fields a client must not see removed, marked `BYPASS` as the Worker's direct path does.
+ * The client's address comes with the request it replays (`CF-Connecting-IP`: the
+ * client's request, or a WebSocket's OPEN request, which copied it); next links carry no
+ * client fields (GRIP.md §6.2), so none.
  */
-export function originSender(config: GatewayConfig, origin: Origin, clock: Clock): SendToOrigin {
+export function originSender(
+  config: GatewayConfig,
+  origin: Origin,
+  clock: Clock,
+  logger?: Logger
+): SendToOrigin {
+  const isTrusted = trustedProxies(config.trustedProxies)
   return async (request, { lastIds }) => {
-    const { forward } = routeForward(config, origin, clock, request, lastIds)
+    const peer = clientPeer(cloudflareClientAddress(request.headers), isTrusted)
+    const { forward } = routeForward(config, origin, clock, request, lastIds, { peer, logger })
     const response = await forward({
       method: request.method,
       headers: request.headers,

@@ -14,7 +14,7 @@ function parsed(raw: unknown, env: Record<string, string> = {}): GatewayConfig {
 describe('parseConfig defaults', () => {
   it('fills every default of the minimal fixture', () => {
     expect(parsed(fixture('minimal.json'))).toStrictEqual({
-      origins: { app: { url: URL_APP, timeoutMs: 30_000 } },
+      origins: { app: { url: URL_APP, timeoutMs: 30_000, idleTimeoutMs: 30_000 } },
       routes: [{ path: '/*', origin: 'app', cache: 'origin' }],
       grip: { key: 'k', iss: 'gripgate' },
       publish: { path: '/publish/', keys: ['p'], purge: { channels: true, keys: {}, soft: false } },
@@ -26,12 +26,19 @@ describe('parseConfig defaults', () => {
         wsMessageBytes: MIB,
         wsQueueBytes: MIB,
       },
+      trustedProxies: [],
     })
   })
 
   it('leaves grip and publish absent when the file omits them', () => {
     const config = parsed(base)
-    expect(Object.keys(config).sort()).toEqual(['cache', 'limits', 'origins', 'routes'])
+    expect(Object.keys(config).sort()).toEqual([
+      'cache',
+      'limits',
+      'origins',
+      'routes',
+      'trustedProxies',
+    ])
   })
 
   it('reads the publish purge settings', () => {
@@ -55,6 +62,18 @@ describe('parseConfig defaults', () => {
       raw: withOrigin({ timeoutMs: 250 }),
       pick: (c: GatewayConfig) => c.origins.app?.timeoutMs,
       want: 250,
+    },
+    {
+      name: 'idleTimeoutMs',
+      raw: withOrigin({ idleTimeoutMs: 5000 }),
+      pick: (c: GatewayConfig) => c.origins.app?.idleTimeoutMs,
+      want: 5000,
+    },
+    {
+      name: 'trustedProxies',
+      raw: { ...base, trustedProxies: ['127.0.0.1', '10.0.0.0/8', '::1', 'fd00::/8'] },
+      pick: (c: GatewayConfig) => c.trustedProxies,
+      want: ['127.0.0.1', '10.0.0.0/8', '::1', 'fd00::/8'],
     },
     {
       name: 'route cache false',
@@ -112,8 +131,12 @@ describe('parseConfig defaults', () => {
     const env = { GRIP_KEY: 'grip-secret', PUBLISH_KEY: 'publish-secret' }
     expect(parsed(fixture('full.json'), env)).toStrictEqual({
       origins: {
-        app: { url: URL_APP, timeoutMs: 5000, hostHeader: 'app.internal' },
-        'static assets': { url: 'https://assets.example.com/v1', timeoutMs: 30_000 },
+        app: { url: URL_APP, timeoutMs: 5000, hostHeader: 'app.internal', idleTimeoutMs: 30_000 },
+        'static assets': {
+          url: 'https://assets.example.com/v1',
+          timeoutMs: 30_000,
+          idleTimeoutMs: 30_000,
+        },
       },
       routes: [
         { path: '/api/stream', origin: 'app', cache: false, realtime: true },
@@ -140,6 +163,7 @@ describe('parseConfig defaults', () => {
         wsMessageBytes: MIB,
         wsQueueBytes: MIB,
       },
+      trustedProxies: [],
     })
   })
 })

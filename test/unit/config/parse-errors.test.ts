@@ -27,7 +27,7 @@ const documentCases: Case[] = [
     want: [
       [
         '$.telemetry',
-        'unknown field "telemetry"; expected one of: $schema, origins, routes, grip, publish, cache, limits',
+        'unknown field "telemetry"; expected one of: $schema, origins, routes, grip, publish, cache, limits, trustedProxies',
       ],
     ],
   },
@@ -103,6 +103,31 @@ const originCases: Case[] = [
     name: 'timeoutMs zero',
     raw: withOrigin({ timeoutMs: 0 }),
     want: [['$.origins.app.timeoutMs', 'must be greater than 0, got 0']],
+  },
+  {
+    name: 'idleTimeoutMs zero',
+    raw: withOrigin({ idleTimeoutMs: 0 }),
+    want: [['$.origins.app.idleTimeoutMs', 'must be greater than 0, got 0']],
+  },
+  {
+    name: 'trustedProxies entry not an address',
+    raw: { ...base, trustedProxies: ['127.0.0.1', 'proxy.example'] },
+    want: [
+      [
+        '$.trustedProxies[1]',
+        'expected an IP address or CIDR range, such as "10.0.0.0/8" or "127.0.0.1", got string "proxy.example"',
+      ],
+    ],
+  },
+  {
+    name: 'trustedProxies prefix too long',
+    raw: { ...base, trustedProxies: ['10.0.0.0/33'] },
+    want: [
+      [
+        '$.trustedProxies[0]',
+        'the prefix must be 0 to 32, such as "10.0.0.0/8" or "127.0.0.1", got string "10.0.0.0/33"',
+      ],
+    ],
   },
   {
     name: 'hostHeader empty',

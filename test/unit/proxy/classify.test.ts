@@ -5,6 +5,7 @@ import {
   acceptsEventStream,
   type Classification,
   classifyRequest,
+  isAdminPath,
 } from '../../../src/proxy/classify.ts'
 
 const ROUTES: RouteConfig[] = [
@@ -150,6 +151,12 @@ const table: Row[] = [
     publishPath: null,
     want: { kind: 'not-found' },
   },
+  {
+    name: 'the admin prefix percent-encoded is still the admin prefix',
+    url: 'https://e.x/%5Fgripgate/anything',
+    want: { kind: 'not-found' },
+  },
+  { name: 'the bare admin prefix', url: 'https://e.x/_gripgate', want: { kind: 'not-found' } },
 ]
 
 describe('classifyRequest (decided before any handoff)', () => {
@@ -187,5 +194,24 @@ describe('acceptsEventStream', () => {
     ['text/event-streams', false],
   ])('%j → %s', (accept, want) => {
     expect(acceptsEventStream(accept)).toBe(want)
+  })
+})
+
+describe('isAdminPath', () => {
+  it.each<[string, boolean]>([
+    ['/_gripgate/', true],
+    ['/_gripgate/purge', true],
+    ['/_gripgate', true],
+    ['/%5Fgripgate/purge', true],
+    ['/%5fgripgate/x', true],
+    ['/_gripgat%65/x', true],
+    // Only unreserved characters are decoded: an encoded "/" is a different path.
+    ['/_gripgate%2Fpurge', false],
+    ['/_gripgatex', false],
+    ['/app/_gripgate/', false],
+    ['/_GRIPGATE/', false],
+    ['/', false],
+  ])('%s → %s', (path, want) => {
+    expect(isAdminPath(path)).toBe(want)
   })
 })

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { OriginConfig } from '../../../src/config/types.ts'
 import { OriginTimeoutError, OriginUnreachableError } from '../../../src/platform.ts'
 import { forwarderFor, originHeaders, originUrl, VIA } from '../../../src/proxy/forward.ts'
+import { CaptureLogger } from '../../fakes/capture-logger.ts'
 import { MemoryOrigin } from '../../fakes/memory-origin.ts'
 
 const origin = (url: string, extra: Partial<OriginConfig> = {}): OriginConfig => ({
@@ -69,6 +70,35 @@ describe('originHeaders', () => {
     expect(out.get('via')).toBe('1.1 cdn, 1.1 gripgate')
   })
 
+  it('sends no body framing without a body, and the client’s length with one', () => {
+    const headers = new Headers({ 'content-length': '39', 'transfer-encoding': 'chunked' })
+    const bare = originHeaders(headers, client, origin('http://o'))
+    expect(bare.has('content-length')).toBe(false)
+    expect(bare.has('transfer-encoding')).toBe(false)
+    const withBody = originHeaders(headers, client, origin('http://o'), { body: true })
+    expect(withBody.get('content-length')).toBe('39')
+    expect(withBody.has('transfer-encoding')).toBe(false)
+  })
+
+  it('drops every Proxy-* field and Proxy itself (httpoxy)', () => {
+    const headers = new Headers({
+      proxy: 'http://evil.test',
+      'proxy-authorization': 'Basic eA==',
+      'proxy-anything': '1',
+      'x-proxy-kept': '1',
+    })
+    expect([...originHeaders(headers, client, origin('http://o')).keys()]).not.toContain('proxy')
+    const names = [...originHeaders(headers, client, origin('http://o')).keys()]
+    expect(names.filter((name) => name.includes('proxy'))).toEqual(['x-proxy-kept'])
+  })
+
+  it('names the client peer in X-Forwarded-For', () => {
+    const out = originHeaders(new Headers({ 'x-forwarded-for': '6.6.6.6' }), client, origin('o'), {
+      peer: { address: '192.0.2.1', trusted: false },
+    })
+    expect(out.get('x-forwarded-for')).toBe('192.0.2.1')
+  })
+
   it('leaves its input alone', () => {
     const headers = new Headers({ via: '1.1 cdn' })
     originHeaders(headers, client, origin('http://o'))
@@ -123,6 +153,90 @@ describe('forwarderFor', () => {
     await forward({ method: 'GET', headers: new Headers(), body: request.body })
     expect(received).toBe('')
     expect(memory.last.method).toBe('GET')
+  })
+
+  it('never announces a GET body it does not send (request smuggling)', async () => {
+    const memory = new MemoryOrigin(() => new Response('x'))
+    const request = new Request('http://gw.test/a', {
+      headers: { 'content-length': '39', 'transfer-encoding': 'chunked' },
+    })
+    const forward = forwarderFor(memory, config, request)
+    await forward({ method: 'GET', headers: request.headers })
+    expect(memory.last.headers.has('content-length')).toBe(false)
+    expect(memory.last.headers.has('transfer-encoding')).toBe(false)
+  })
+
+  it('sends a body with its own Content-Length, and none without a body', async () => {
+    let received = ''
+    const memory = new MemoryOrigin(async (request) => {
+      received = await request.text()
+      return new Response(null, { status: 204 })
+    })
+    const request = new Request('http://gw.test/items', {
+      method: 'POST',
+      headers: { 'content-length': '7' },
+      body: 'payload',
+    })
+    await forwarderFor(
+      memory,
+      config,
+      request
+    )({
+      method: 'POST',
+      headers: request.headers,
+      body: request.body,
+    })
+    expect(received).toBe('payload')
+    expect(memory.last.headers.get('content-length')).toBe('7')
+    const empty = new Request('http://gw.test/items', {
+      method: 'POST',
+      headers: { 'content-length': '7' },
+    })
+    await forwarderFor(
+      memory,
+      config,
+      empty
+    )({ method: 'POST', headers: empty.headers, body: null })
+    expect(memory.last.headers.has('content-length')).toBe(false)
+  })
+
+  it('names the origin on its errors, for the client (origin-failure.ts)', async () => {
+    const memory = new MemoryOrigin(() => new Response('never'))
+    memory.setState('unreachable')
+    const forward = forwarderFor(memory, config, new Request('http://gw.test/'), undefined, {
+      name: 'app',
+    })
+    await expect(forward({ method: 'GET', headers: new Headers() })).rejects.toMatchObject({
+      origin: 'app',
+    })
+  })
+
+  it('errors a body that stalls past idleTimeoutMs, naming the origin and logging it', async () => {
+    const memory = new MemoryOrigin(
+      () =>
+        new Response(
+          new ReadableStream({
+            start(controller) {
+              controller.enqueue(new TextEncoder().encode('partial'))
+            },
+          })
+        )
+    )
+    const logger = new CaptureLogger()
+    const forward = forwarderFor(
+      memory,
+      { ...config, idleTimeoutMs: 5 },
+      new Request('http://gw.test/'),
+      undefined,
+      { name: 'app', logger }
+    )
+    const response = await forward({ method: 'GET', headers: new Headers() })
+    const failure = response.text()
+    await expect(failure).rejects.toBeInstanceOf(OriginTimeoutError)
+    await expect(failure).rejects.toMatchObject({ origin: 'app' })
+    expect(logger.records).toMatchObject([
+      { level: 'warn', msg: 'origin stalled mid-body', fields: { origin: 'app' } },
+    ])
   })
 
   it('does not follow redirects', async () => {

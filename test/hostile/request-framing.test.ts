@@ -1,0 +1,108 @@
+/**
+ * Issue #12, item 10: requests whose target or framing is ambiguous are refused with 400 and
+ * reach no origin. Two `Host` fields were accepted (node:http keeps the first, an origin or a
+ * cache may use the other; RFC 9112 §3.2 asks for 400). Differing `Content-Length` fields and
+ * `Content-Length` with `Transfer-Encoding` are refused by node:http's parser; these tests
+ * hold that in place.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type FixtureOrigin, startFixtureOrigin } from '../helpers/fixture-origin.ts'
+import { type HostileGateway, startHostileGateway } from '../helpers/hostile-gateway.ts'
+import { rawExchange, statusCodes } from '../helpers/raw-socket.ts'
+
+let origin: FixtureOrigin
+let gateway: HostileGateway
+
+beforeAll(async () => {
+  origin = await startFixtureOrigin()
+  origin.on('/page', {
+    headers: { 'cache-control': 'public, max-age=60', 'content-type': 'text/plain' },
+    body: 'page',
+  })
+  origin.on('/after', { body: 'after' })
+  gateway = await startHostileGateway({
+    origins: { app: { url: origin.url } },
+    routes: [{ path: '/*', origin: 'app' }],
+  })
+})
+
+afterAll(async () => {
+  await gateway.close()
+  await origin.close()
+})
+
+const head = (lines: string[]) => `${lines.join('\r\n')}\r\n\r\n`
+
+/** Sends `attack` followed by an innocent request on the same connection. */
+async function refused(attack: string) {
+  const before = origin.requests.length
+  const exchange = await rawExchange(
+    gateway.port,
+    attack + head(['GET /after HTTP/1.1', 'Host: gw.test']),
+    { idleMs: 500 }
+  )
+  return { exchange, seen: origin.requests.slice(before) }
+}
+
+describe('ambiguous requests', () => {
+  it('answers two Host fields with a 400 problem and closes the connection', async () => {
+    const { exchange, seen } = await refused(
+      head(['GET /page HTTP/1.1', 'Host: gw.test', 'Host: evil.example'])
+    )
+    expect(statusCodes(exchange.text)).toEqual([400])
+    expect(exchange.text.toLowerCase()).toContain('content-type: application/problem+json')
+    expect(exchange.text.toLowerCase()).toContain('connection: close')
+    expect(exchange.text).toContain('"code":"BAD_REQUEST"')
+    expect(exchange.closed).toBe(true)
+    expect(seen).toEqual([])
+  })
+
+  it('refuses two Host fields even when a cached answer exists (quick hits come after)', async () => {
+    await fetch(`${gateway.url}/page`, { headers: { host: 'gw.test' } }).then((r) => r.text())
+    await fetch(`${gateway.url}/page`, { headers: { host: 'gw.test' } }).then((r) => r.text())
+    const { exchange, seen } = await refused(
+      head(['GET /page HTTP/1.1', 'Host: gw.test', 'Host: gw.test'])
+    )
+    expect(statusCodes(exchange.text)).toEqual([400])
+    expect(seen).toEqual([])
+  })
+
+  it('refuses two Host fields on a WebSocket upgrade', async () => {
+    const { exchange, seen } = await refused(
+      head([
+        'GET /ws HTTP/1.1',
+        'Host: gw.test',
+        'Host: evil.example',
+        'Connection: Upgrade',
+        'Upgrade: websocket',
+        'Sec-WebSocket-Version: 13',
+        'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
+      ])
+    )
+    expect(statusCodes(exchange.text)).toEqual([400])
+    expect(seen).toEqual([])
+  })
+
+  it.each([
+    [
+      'differing Content-Length fields',
+      ['POST /page HTTP/1.1', 'Host: gw.test', 'Content-Length: 5', 'Content-Length: 6'],
+      'hello!',
+    ],
+    [
+      'Content-Length with Transfer-Encoding',
+      ['POST /page HTTP/1.1', 'Host: gw.test', 'Content-Length: 5', 'Transfer-Encoding: chunked'],
+      '0\r\n\r\n',
+    ],
+    [
+      'a Transfer-Encoding other than chunked last',
+      ['POST /page HTTP/1.1', 'Host: gw.test', 'Transfer-Encoding: chunked, identity'],
+      '0\r\n\r\n',
+    ],
+  ])('answers %s with 400 and sends nothing to the origin', async (_name, lines, body) => {
+    const { exchange, seen } = await refused(head(lines) + body)
+    expect(statusCodes(exchange.text)).toEqual([400])
+    expect(exchange.closed).toBe(true)
+    expect(seen).toEqual([])
+  })
+})

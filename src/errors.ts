@@ -11,6 +11,8 @@ export type ErrorCode =
   | 'ORIGIN_UNREACHABLE'
   | 'ORIGIN_TIMEOUT'
   | 'BAD_REQUEST'
+  | 'HEADERS_TOO_LARGE'
+  | 'REQUEST_TIMEOUT'
   | 'UNAUTHORIZED'
   | 'PAYLOAD_TOO_LARGE'
   | 'METHOD_NOT_ALLOWED'
@@ -30,6 +32,8 @@ const TITLES: Record<ErrorCode, string> = {
   ORIGIN_UNREACHABLE: 'The origin could not be reached',
   ORIGIN_TIMEOUT: 'The origin did not answer in time',
   BAD_REQUEST: 'The request is malformed',
+  HEADERS_TOO_LARGE: 'The request head is too large',
+  REQUEST_TIMEOUT: 'The request was not received in time',
   UNAUTHORIZED: 'Missing or invalid credentials',
   PAYLOAD_TOO_LARGE: 'The request body is too large',
   METHOD_NOT_ALLOWED: 'Method not allowed',

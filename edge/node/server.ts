@@ -19,6 +19,7 @@ import { MemoryStore } from '../../src/cache/memory-store.ts'
 import type { GatewayConfig } from '../../src/config/types.ts'
 import { createGateway, type Gateway } from '../../src/gateway.ts'
 import type { Logger, Platform } from '../../src/platform.ts'
+import { answerClientErrors } from './client-errors.ts'
 import { consoleLogger } from './logger.ts'
 import { NodeOrigin } from './origin.ts'
 import { answerOtherUpgradesPlainly } from './plain-upgrades.ts'
@@ -130,6 +131,7 @@ export async function startGateway(options: ServeOptions): Promise<RunningGatewa
     createServer: frontDoor(gateway),
   }) as Server
   answerOtherUpgradesPlainly(server)
+  answerClientErrors(server, logger)
   // Every client socket, whatever it speaks now: Node's own list (closeAllConnections) loses a
   // socket once it is upgraded or handed to an 'upgrade' listener.
   const sockets = new Set<Socket>()

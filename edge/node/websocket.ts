@@ -66,7 +66,14 @@ class NodeWsSocket implements WsSocket {
   }
 
   close(code?: number, reason?: string): void {
-    this.#ws.close(code, reason)
+    try {
+      this.#ws.close(code, reason)
+    } catch {
+      // ws throws on a code a close frame may not carry or a reason over 123 bytes; the core
+      // never passes either (ws-session.ts #closeClient), but a socket must not take the
+      // process down if it ever did: close it without a code instead, as workerd-socket.ts does.
+      this.#ws.close()
+    }
   }
 
   terminate(): void {

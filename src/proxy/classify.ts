@@ -26,7 +26,9 @@ export function isAdminPath(path: string): boolean {
         return UNRESERVED.test(char) ? char : encoded
       })
     : path
-  return plain.startsWith(ADMIN_PREFIX) || plain === ADMIN_PREFIX.slice(0, -1)
+  // `//_gripgate/x`: many origins and frameworks merge repeated slashes.
+  const merged = plain.replace(/^\/{2,}/, '/')
+  return merged.startsWith(ADMIN_PREFIX) || merged === ADMIN_PREFIX.slice(0, -1)
 }
 
 /** Why a request is handed to the fanout tier. */

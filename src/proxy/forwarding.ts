@@ -11,6 +11,9 @@
  */
 import { type Cidr, inCidr, parseCidr, parseIp } from '../http/ip.ts'
 
+/** Fields that name the client's address, written by a proxy or CDN and never by a client. */
+const CLIENT_ADDRESS_FIELDS = ['x-real-ip', 'true-client-ip', 'fastly-client-ip', 'cf-connecting-ip']
+
 /** The peer a request came from, as far as the gateway can tell. */
 export interface ClientPeer {
   /** Its IP address (the TCP peer, or what the platform's edge reports); undefined when unknown. */
@@ -66,8 +69,10 @@ export function setForwardingHeaders(
   }
   if (peer?.address) headers.set('x-forwarded-for', peer.address)
   else headers.delete('x-forwarded-for')
-  // nginx's other common client-address field: from a client it is just as forgeable.
-  headers.delete('x-real-ip')
+  // nginx's other common client-address field, and the ones CDNs set for their own client: from
+  // a client (or, behind the gateway, a client of the CDN) they are just as forgeable; the
+  // origin reads the address from X-Forwarded-For.
+  for (const name of CLIENT_ADDRESS_FIELDS) headers.delete(name)
   headers.set('x-forwarded-host', clientUrl.host)
   headers.set('x-forwarded-proto', proto)
 }

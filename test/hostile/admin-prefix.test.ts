@@ -35,6 +35,7 @@ const PATHS = [
   '/_gripgate',
   '/%5Fgripgate/purge',
   '/%5fgripgate/x',
+  '//_gripgate/purge',
 ]
 
 async function expectNotFound(gateway: HostileGateway, method: string, path: string) {

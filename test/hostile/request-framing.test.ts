@@ -44,6 +44,11 @@ async function refused(attack: string) {
   return { exchange, seen: origin.requests.slice(before) }
 }
 
+/** The JSON body of the one answer in `text`. */
+function problemOf(text: string): unknown {
+  return JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4))
+}
+
 describe('ambiguous requests', () => {
   it('answers two Host fields with a 400 problem and closes the connection', async () => {
     const { exchange, seen } = await refused(
@@ -99,10 +104,31 @@ describe('ambiguous requests', () => {
       ['POST /page HTTP/1.1', 'Host: gw.test', 'Transfer-Encoding: chunked, identity'],
       '0\r\n\r\n',
     ],
-  ])('answers %s with 400 and sends nothing to the origin', async (_name, lines, body) => {
-    const { exchange, seen } = await refused(head(lines) + body)
+  ])(
+    'answers %s with a 400 problem and sends nothing to the origin',
+    async (_name, lines, body) => {
+      const { exchange, seen } = await refused(head(lines) + body)
+      expect(statusCodes(exchange.text)).toEqual([400])
+      expect(exchange.text).toMatch(/content-type: application\/problem\+json/i)
+      expect(problemOf(exchange.text)).toMatchObject({ status: 400, code: 'BAD_REQUEST' })
+      expect(exchange.closed).toBe(true)
+      expect(seen).toEqual([])
+    }
+  )
+
+  it('answers a request head over 16 KiB with a 431 problem', async () => {
+    const { exchange, seen } = await refused(
+      head(['GET /page HTTP/1.1', 'Host: gw.test', `X-Big: ${'a'.repeat(20_000)}`])
+    )
+    expect(statusCodes(exchange.text)).toEqual([431])
+    expect(problemOf(exchange.text)).toMatchObject({ status: 431, code: 'HEADERS_TOO_LARGE' })
+    expect(seen).toEqual([])
+  })
+
+  it('answers bytes that are not HTTP with a 400 problem', async () => {
+    const { exchange, seen } = await refused('\u0000\u0001 nonsense\r\n\r\n')
     expect(statusCodes(exchange.text)).toEqual([400])
-    expect(exchange.closed).toBe(true)
+    expect(problemOf(exchange.text)).toMatchObject({ status: 400, code: 'BAD_REQUEST' })
     expect(seen).toEqual([])
   })
 })

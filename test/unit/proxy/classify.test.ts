@@ -206,6 +206,8 @@ describe('isAdminPath', () => {
     ['/%5fgripgate/x', true],
     ['/_gripgat%65/x', true],
     // Only unreserved characters are decoded: an encoded "/" is a different path.
+    ['//_gripgate/purge', true],
+    ['///_gripgate', true],
     ['/_gripgate%2Fpurge', false],
     ['/_gripgatex', false],
     ['/app/_gripgate/', false],

@@ -12,6 +12,9 @@ const FORGED = {
   'x-forwarded-host': 'evil.example',
   'x-forwarded-proto': 'https',
   'x-real-ip': '6.6.6.6',
+  'true-client-ip': '6.6.6.6',
+  'fastly-client-ip': '6.6.6.6',
+  'cf-connecting-ip': '6.6.6.6',
 }
 const client = new URL('http://gw.test:8080/page')
 
@@ -74,6 +77,9 @@ describe('setForwardingHeaders', () => {
       'x-forwarded-host': 'evil.example',
       'x-forwarded-proto': 'https',
       'x-real-ip': '6.6.6.6',
+      'true-client-ip': '6.6.6.6',
+      'fastly-client-ip': '6.6.6.6',
+      'cf-connecting-ip': '6.6.6.6',
     })
   })
 

@@ -25,6 +25,7 @@ import type {
   WsMessageType,
 } from './publish-types.ts'
 import { reasonPhrase } from './reason-phrase.ts'
+import { fitsCloseReason, isSendableCloseCode } from './ws-close.ts'
 
 type Action = 'send' | 'hint' | 'close' | 'refresh'
 type Parsed<T> = Result<T | undefined, PublishProblem>
@@ -146,24 +147,19 @@ function parseHttpStream(body: JsonObject, path: string, action: Action): Parsed
   return ok({ action, content: content.value })
 }
 
-// RFC 6455 §7.4: 1004-1006 and 1015 must never be sent in a close frame, and codes below
-// 1000 or above 4999 are not close codes; Pushpin only refuses negatives, but sending
-// such a code would make the WebSocket close call throw.
-const isCloseCode = (code: number): boolean =>
-  isIntegerIn(code, 1000, 4999) && code !== 1004 && code !== 1005 && code !== 1006 && code !== 1015
-const MAX_CLOSE_REASON_BYTES = 123
-
 function parseWsClose(body: JsonObject, path: string): Parsed<WsMessageFormat> {
   const name = 'ws-message'
   const close: WsMessageFormat = { action: 'close' }
   if (has(body, 'code')) {
     if (typeof body.code !== 'number') return wrongType(name, path, 'code')
-    if (!isCloseCode(body.code)) return invalidValue(name, path, 'code')
+    // Pushpin refuses only negatives; a code a socket cannot send would reach the client as
+    // no code at all, so it is refused here with the same rule the socket is closed by.
+    if (!isSendableCloseCode(body.code)) return invalidValue(name, path, 'code')
     close.code = body.code
   }
   if (has(body, 'reason')) {
     if (!isText(body.reason)) return wrongType(name, path, 'reason')
-    if (utf8(body.reason).length > MAX_CLOSE_REASON_BYTES) return invalidValue(name, path, 'reason')
+    if (!fitsCloseReason(body.reason)) return invalidValue(name, path, 'reason')
     if (body.reason !== '') close.reason = body.reason
   }
   return ok(close)

@@ -5,8 +5,13 @@
  * `ws-message` reach the socket.
  * @module
  */
-import { utf8 } from '../grip/bytes.ts'
 import type { PublishItem } from '../grip/publish-item.ts'
+import {
+  CLOSE_CODES,
+  CONTROL_PAYLOAD_MAX,
+  closeReason,
+  isSendableCloseCode,
+} from '../grip/ws-close.ts'
 import type { WsControl } from '../grip/ws-control.ts'
 import {
   closeEventContent,
@@ -45,38 +50,11 @@ export interface WsSessionSnapshot {
   keepAlive?: KeepAliveSnapshot
 }
 
-/** Close code for a failure on the gateway's side (RFC 6455 §7.4.1). */
-const INTERNAL_ERROR = 1011
-
-/** Ping, pong and close frames carry at most 125 bytes (RFC 6455 §5.5). */
-const CONTROL_PAYLOAD_MAX = 125
-
-/** Close code for input over the queue bound (RFC 6455 §7.4.1: against the server's policy). */
-const POLICY_VIOLATION = 1008
-
 /**
  * What one queued event costs beyond its content (its line in the WOH body, GRIP.md §7.1), so
  * a flood of empty pings is bounded by `limits.wsQueueBytes` too.
  */
 const EVENT_OVERHEAD_BYTES = 16
-
-/**
- * Codes a close frame may carry (RFC 6455 §7.4), as the `ws` package checks them. The origin
- * may ask for others (`@fanoutio/grip`'s `WebSocketContext.close()` sends 0): those close
- * without a code rather than making the socket's close throw.
- */
-const isSendableCloseCode = (code: number): boolean =>
-  (code >= 1000 && code <= 1014 && code !== 1004 && code !== 1005 && code !== 1006) ||
-  (code >= 3000 && code <= 4999)
-
-/** At most `max` bytes of `text` in UTF-8, never splitting a character. */
-function utf8Prefix(text: string, max: number): string {
-  const bytes = utf8(text)
-  if (bytes.length <= max) return text
-  let end = max
-  while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end-- // a continuation byte: back off
-  return new TextDecoder().decode(bytes.subarray(0, end))
-}
 
 /** One client socket and its conversation with the origin. */
 export class WsSession implements Subscriber, WsHandler {
@@ -181,7 +159,7 @@ export class WsSession implements Subscriber, WsHandler {
 
   /** Closes the socket with 1001 Going Away (RFC 6455 §7.4.1). */
   shutdown(): void {
-    this.#socket?.close(1001, 'gateway shutting down')
+    this.#socket?.close(CLOSE_CODES.goingAway, 'gateway shutting down')
   }
 
   onMessage(data: Uint8Array, binary: boolean): void {
@@ -263,7 +241,7 @@ export class WsSession implements Subscriber, WsHandler {
         queued: this.#queuedBytes,
         limit: this.#hub.limits.wsQueueBytes,
       })
-      this.#socket?.close(POLICY_VIOLATION, 'input queue full')
+      this.#socket?.close(CLOSE_CODES.policyViolation, 'input queue full')
       return
     }
     this.#queuedBytes += bytes
@@ -389,7 +367,7 @@ export class WsSession implements Subscriber, WsHandler {
     this.#hub.logger.warn('websocket origin failure', { reason })
     this.#originClosed = true
     // The reason may name the origin's address: it is logged above, the client learns nothing.
-    if (!this.#clientGone) this.#closeClient(INTERNAL_ERROR, 'origin failure')
+    if (!this.#clientGone) this.#closeClient(CLOSE_CODES.internalError, 'origin failure')
     this.#queue = []
     this.#finishIfIdle(true)
   }
@@ -397,7 +375,7 @@ export class WsSession implements Subscriber, WsHandler {
   /** Closes the client socket with a code and reason a close frame can carry. */
   #closeClient(code: number | undefined, reason = ''): void {
     if (code === undefined || !isSendableCloseCode(code)) this.#socket?.close()
-    else this.#socket?.close(code, utf8Prefix(reason, CONTROL_PAYLOAD_MAX - 2))
+    else this.#socket?.close(code, closeReason(reason))
   }
 
   #leaveChannels(): void {

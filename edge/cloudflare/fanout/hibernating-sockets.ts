@@ -8,6 +8,7 @@
  */
 import { Hono } from 'hono'
 import { utf8 } from '../../../src/grip/bytes.ts'
+import { CLOSE_CODES } from '../../../src/grip/ws-close.ts'
 import type { Hub } from '../../../src/hub/hub.ts'
 import { WohExchange } from '../../../src/hub/woh-exchange.ts'
 import { WsSession, type WsSessionSnapshot } from '../../../src/hub/ws-session.ts'
@@ -17,9 +18,6 @@ import { proxyWebSocket } from '../../../src/proxy/ws-proxy.ts'
 import type { WebSocketAcceptor } from '../../../src/ws-socket.ts'
 import { errorResponse } from './error-response.ts'
 import { workerdSocket } from './workerd-socket.ts'
-
-/** Close code for a message over the size limit (RFC 6455 §7.4.1). */
-const MESSAGE_TOO_BIG = 1009
 
 /** The part of `DurableObjectState` that holds hibernatable sockets. */
 export type SocketHost = Pick<DurableObjectState, 'acceptWebSocket' | 'getWebSockets' | 'getTags'>
@@ -95,7 +93,7 @@ export class HibernatingSockets {
         bytes: bytes.byteLength,
         limit,
       })
-      workerdSocket(ws).close(MESSAGE_TOO_BIG, 'message too big')
+      workerdSocket(ws).close(CLOSE_CODES.messageTooBig, 'message too big')
       return
     }
     held.session.onMessage(bytes, typeof data !== 'string')
@@ -146,7 +144,7 @@ export class HibernatingSockets {
     const attachment = ws.deserializeAttachment() as SocketAttachment | null
     if (attachment?.v !== 1) {
       // Accepted but never saved (its state did not fit): it cannot be served any more.
-      workerdSocket(ws).close(1011, 'gateway lost the connection state')
+      workerdSocket(ws).close(CLOSE_CODES.internalError, 'gateway lost the connection state')
       return
     }
     const { v: _v, session: snapshot, ...target } = attachment

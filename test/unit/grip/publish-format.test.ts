@@ -247,7 +247,7 @@ describe('publish formats', () => {
       field: at('ws-message', '.code'),
       message: "'ws-message' contains 'code' with wrong type",
     },
-    ...[999, 1005, 1006, 5000, 4000.5].map((code) => ({
+    ...[999, 1005, 1006, 1015, 1016, 2999, 5000, 4000.5].map((code) => ({
       name: `ws close code ${code}`,
       formats: { 'ws-message': { action: 'close', code } },
       field: at('ws-message', '.code'),

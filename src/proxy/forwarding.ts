@@ -12,7 +12,12 @@
 import { type Cidr, inCidr, parseCidr, parseIp } from '../http/ip.ts'
 
 /** Fields that name the client's address, written by a proxy or CDN and never by a client. */
-const CLIENT_ADDRESS_FIELDS = ['x-real-ip', 'true-client-ip', 'fastly-client-ip', 'cf-connecting-ip']
+const CLIENT_ADDRESS_FIELDS = [
+  'x-real-ip',
+  'true-client-ip',
+  'fastly-client-ip',
+  'cf-connecting-ip',
+]
 
 /** The peer a request came from, as far as the gateway can tell. */
 export interface ClientPeer {

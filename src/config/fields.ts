@@ -109,7 +109,14 @@ export function secret(env: ConfigEnv, description: string) {
       error: (iss) => expectedGot('a secret string or { "env": "NAME" }', iss.input),
     })
     .transform((value, ctx) => {
-      const resolved = typeof value === 'string' ? value : env[value.env]
+      // Own variables only: `env` may be a plain object, whose prototype has `constructor`.
+      const named =
+        typeof value === 'string'
+          ? value
+          : Object.hasOwn(env, value.env)
+            ? env[value.env]
+            : undefined
+      const resolved = typeof named === 'string' ? named : undefined
       if (!resolved) {
         ctx.issues.push({
           code: 'custom',

@@ -78,6 +78,18 @@ describe('env secrets', () => {
     expect(result.ok).toBe(true)
   })
 
+  // Found by the config fuzz (issue #12): the lookup went up the prototype chain, so
+  // { "env": "constructor" } resolved to the Object function (a well-known "secret": its
+  // source text) and { "env": "valueOf" } made the parser throw.
+  it.each(['constructor', 'valueOf', 'toString', '__proto__', 'hasOwnProperty'])(
+    'reports { "env": "%s" } as not set when the env has no such variable',
+    (name) => {
+      expect(problemsOf(withSecrets({ env: name }, ['p']), {})).toStrictEqual([
+        ['$.grip.key', `environment variable ${name} is not set`],
+      ])
+    }
+  )
+
   it('does not read variables that are not referenced', () => {
     const env = new Proxy({} as Record<string, string>, {
       get: (_target, name) => {

@@ -4,11 +4,27 @@
  * @module
  */
 
-/** The bytes of a configured secret. */
-export function secretBytes(secret: string): Uint8Array {
-  if (secret.startsWith('base64:')) {
-    const binary = atob(secret.slice('base64:'.length))
-    return Uint8Array.from(binary, (char) => char.charCodeAt(0))
+const BASE64_PREFIX = 'base64:'
+
+/**
+ * The bytes of a configured secret, or undefined for a `base64:` secret that does not decode
+ * to at least one byte (HMAC refuses an empty key). The config parser refuses those, so
+ * signing and verifying never meet one.
+ */
+export function parseSecret(secret: string): Uint8Array | undefined {
+  if (!secret.startsWith(BASE64_PREFIX)) return new TextEncoder().encode(secret)
+  let binary: string
+  try {
+    binary = atob(secret.slice(BASE64_PREFIX.length))
+  } catch {
+    return undefined
   }
-  return new TextEncoder().encode(secret)
+  return binary.length > 0 ? Uint8Array.from(binary, (char) => char.charCodeAt(0)) : undefined
+}
+
+/** The bytes of a configured secret; throws for one `parseSecret` refuses. */
+export function secretBytes(secret: string): Uint8Array {
+  const bytes = parseSecret(secret)
+  if (!bytes) throw new RangeError('the secret is not valid base64 after "base64:"')
+  return bytes
 }

@@ -5,6 +5,7 @@
  * @module
  */
 import { z } from 'zod'
+import { parseSecret } from '../auth/hmac-key.ts'
 import { parseCidr } from '../http/ip.ts'
 import { describeValue, expectedGot, quote } from './describe.ts'
 
@@ -71,11 +72,18 @@ export const routePath = () =>
         : `must start with "/", got ${describeValue(iss.input)}`,
   })
 
-/** An absolute request path such as `/publish/`. */
+/**
+ * An absolute request path such as `/publish/`, taken literally. The gateway mounts it as a
+ * Hono route, where `:name`, `*`, `?` and `{…}` are patterns: `/:id` would turn every
+ * one-segment POST into a publish, so they are refused.
+ */
 export const absolutePath = () =>
-  z
-    .string()
-    .regex(/^\//, { error: (iss) => `must start with "/", got ${describeValue(iss.input)}` })
+  z.string().regex(/^\/[^:*?{}\s]*$/, {
+    error: (iss) =>
+      String(iss.input).startsWith('/')
+        ? `must be a plain path without ":", "*", "?", "{", "}" or whitespace, got ${describeValue(iss.input)}`
+        : `must start with "/", got ${describeValue(iss.input)}`,
+  })
 
 /** A surrogate key (cache tag) to purge by. */
 export const surrogateKey = () =>
@@ -102,15 +110,33 @@ export function secret(env: ConfigEnv, description: string) {
       error: (iss) => expectedGot('a secret string or { "env": "NAME" }', iss.input),
     })
     .transform((value, ctx) => {
-      if (typeof value === 'string') return value
-      const resolved = env[value.env]
-      if (resolved) return resolved
-      ctx.issues.push({
-        code: 'custom',
-        input: value,
-        message: `environment variable ${value.env} is ${resolved === undefined ? 'not set' : 'empty'}`,
-      })
-      return z.NEVER
+      // Own variables only: `env` may be a plain object, whose prototype has `constructor`.
+      const named =
+        typeof value === 'string'
+          ? value
+          : Object.hasOwn(env, value.env)
+            ? env[value.env]
+            : undefined
+      const resolved = typeof named === 'string' ? named : undefined
+      if (!resolved) {
+        ctx.issues.push({
+          code: 'custom',
+          input: value,
+          message: `environment variable ${(value as { env: string }).env} is ${resolved === undefined ? 'not set' : 'empty'}`,
+        })
+        return z.NEVER
+      }
+      // Checked here, not when signing: a bad key would otherwise fail every origin request
+      // (Grip-Sig) with a 500. The message never echoes the secret.
+      if (!parseSecret(resolved)) {
+        ctx.issues.push({
+          code: 'custom',
+          input: typeof value === 'string' ? '' : value,
+          message: 'expected base64 bytes after "base64:" (a key of at least one byte)',
+        })
+        return z.NEVER
+      }
+      return resolved
     })
     .describe(description)
 }

@@ -5,6 +5,7 @@
  */
 import { isHopByHop, splitList } from '../http/headers.ts'
 import type { HttpResponseFormat } from './publish-types.ts'
+import { isReasonPhrase, reasonPhrase } from './reason-phrase.ts'
 import type { InstructResponse } from './types.ts'
 
 /**
@@ -42,7 +43,8 @@ const NULL_BODY = new Set([204, 205, 304])
 
 /**
  * A web Response for a status line, headers and body. Statuses a Response cannot carry
- * (below 200 or above 599, which Grip-Status allows) are answered 502.
+ * (below 200 or above 599, which Grip-Status allows) are answered 502; a reason it cannot
+ * carry is replaced by the standard one.
  */
 export function toResponse(
   response: {
@@ -69,7 +71,10 @@ export function toResponse(
     method === 'HEAD' || NULL_BODY.has(response.code)
       ? null
       : (response.body as Uint8Array<ArrayBuffer>)
-  return new Response(body, { status: response.code, statusText: response.reason, headers })
+  // A reason with control characters (the parsers only refuse CR, LF and NUL) gives way to
+  // the standard phrase rather than making `Response` throw.
+  const reason = isReasonPhrase(response.reason) ? response.reason : reasonPhrase(response.code)
+  return new Response(body, { status: response.code, statusText: reason, headers })
 }
 
 /**

@@ -77,3 +77,16 @@ const PHRASES: ReadonlyMap<number, string> = new Map([
 export function reasonPhrase(code: number): string {
   return PHRASES.get(code) ?? ''
 }
+
+/**
+ * Whether `reason` may stand in a status line: `*( HTAB / SP / VCHAR / obs-text )` (RFC 9112
+ * §4), as a byte string. GRIP lets the origin and publishers choose the reason, and `Response`
+ * refuses anything else (a control character) with a TypeError.
+ */
+export function isReasonPhrase(reason: string): boolean {
+  for (let i = 0; i < reason.length; i++) {
+    const c = reason.charCodeAt(i)
+    if (c > 0xff || c === 0x7f || (c < 0x20 && c !== 0x09)) return false
+  }
+  return true
+}

@@ -51,6 +51,45 @@ describe('env secrets', () => {
     expect(JSON.stringify(problems)).not.toContain('hunter2')
   })
 
+  // Found by the config fuzz (issue #12): the config was accepted, then every origin request
+  // failed to sign its Grip-Sig (atob threw) and the gateway answered 500 INTERNAL to all.
+  it.each([
+    { name: 'not base64', secret: 'base64:!!' },
+    { name: 'empty', secret: 'base64:' },
+    { name: 'only padding', secret: 'base64:====' },
+  ])('refuses a base64: secret that is $name, at its path', ({ secret }) => {
+    const problem = 'expected base64 bytes after "base64:" (a key of at least one byte)'
+    expect(problemsOf(withSecrets(secret, [secret]))).toStrictEqual([
+      ['$.grip.key', problem],
+      ['$.publish.keys[0]', problem],
+    ])
+  })
+
+  it('refuses a bad base64: secret read from the env without echoing it', () => {
+    const problems = problemsOf(withSecrets({ env: 'K' }, ['p']), { K: 'base64:hunter2!' })
+    expect(problems).toStrictEqual([
+      ['$.grip.key', 'expected base64 bytes after "base64:" (a key of at least one byte)'],
+    ])
+    expect(JSON.stringify(problems)).not.toContain('hunter2')
+  })
+
+  it('takes a base64: secret that decodes, padded or not', () => {
+    const result = parseConfig(withSecrets('base64:c2VjcmV0', ['base64:c2VjcmV0IQ']), {})
+    expect(result.ok).toBe(true)
+  })
+
+  // Found by the config fuzz (issue #12): the lookup went up the prototype chain, so
+  // { "env": "constructor" } resolved to the Object function (a well-known "secret": its
+  // source text) and { "env": "valueOf" } made the parser throw.
+  it.each(['constructor', 'valueOf', 'toString', '__proto__', 'hasOwnProperty'])(
+    'reports { "env": "%s" } as not set when the env has no such variable',
+    (name) => {
+      expect(problemsOf(withSecrets({ env: name }, ['p']), {})).toStrictEqual([
+        ['$.grip.key', `environment variable ${name} is not set`],
+      ])
+    }
+  )
+
   it('does not read variables that are not referenced', () => {
     const env = new Proxy({} as Record<string, string>, {
       get: (_target, name) => {

@@ -69,6 +69,19 @@ const gripPublishCases: Case[] = [
     raw: { ...base, publish: { path: 'publish', keys: ['a'] } },
     want: [['$.publish.path', 'must start with "/", got string "publish"']],
   },
+  // Found by the config fuzz (issue #12): the path is mounted as a Hono route, so "/:id"
+  // turned every one-segment POST (POST /login) into a publish answered 401, and "/pub/*"
+  // made every path below it a publish endpoint.
+  ...['/:id', '/pub/*', '/p{[0-9]+}', '/pub?', '/a b'].map((path) => ({
+    name: `publish path ${path} (a route pattern, not a path)`,
+    raw: { ...base, publish: { path, keys: ['a'] } },
+    want: [
+      [
+        '$.publish.path',
+        `must be a plain path without ":", "*", "?", "{", "}" or whitespace, got string ${JSON.stringify(path)}`,
+      ],
+    ] as [string, string][],
+  })),
   {
     name: 'publish misspelt key field',
     raw: { ...base, publish: { key: ['a'] } },

@@ -81,6 +81,24 @@ describe('toResponse', () => {
     }
   )
 
+  // Found by the publish and instruct fuzz (issue #12): `new Response` refused these reasons
+  // with a TypeError, which became a 500 INTERNAL and leaked the stream hold being opened.
+  it.each([
+    { reason: 'a\x01b', name: 'a control character' },
+    { reason: '\x7f', name: 'DEL' },
+    { reason: 'tab\tand\x1fUS', name: 'a unit separator' },
+  ])('answers the standard reason phrase instead of one with $name', ({ reason }) => {
+    const response = toResponse({ code: 404, reason, headers: [], body: encode('x') }, 'GET')
+    expect(response.status).toBe(404)
+    expect(response.statusText).toBe('Not Found')
+  })
+
+  it('keeps a reason of tabs, spaces, visible ASCII and obs-text (RFC 9112 §4)', () => {
+    const reason = 'Gone \tFishing \xe9\xff'
+    const response = toResponse({ code: 200, reason, headers: [], body: encode('') }, 'GET')
+    expect(response.statusText).toBe(reason)
+  })
+
   it('keeps repeated headers and lets extra headers replace', () => {
     const response = toResponse(
       {

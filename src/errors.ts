@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'BAD_REQUEST'
   | 'HEADERS_TOO_LARGE'
   | 'REQUEST_TIMEOUT'
+  | 'UPGRADE_REQUIRED'
   | 'UNAUTHORIZED'
   | 'PAYLOAD_TOO_LARGE'
   | 'METHOD_NOT_ALLOWED'
@@ -34,6 +35,7 @@ const TITLES: Record<ErrorCode, string> = {
   BAD_REQUEST: 'The request is malformed',
   HEADERS_TOO_LARGE: 'The request head is too large',
   REQUEST_TIMEOUT: 'The request was not received in time',
+  UPGRADE_REQUIRED: 'Another protocol version is required',
   UNAUTHORIZED: 'Missing or invalid credentials',
   PAYLOAD_TOO_LARGE: 'The request body is too large',
   METHOD_NOT_ALLOWED: 'Method not allowed',

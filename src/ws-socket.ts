@@ -37,6 +37,13 @@ export interface WsHandler {
 /** Completes an upgrade on a platform. */
 export interface WebSocketAcceptor {
   /**
+   * Whether the core must check the client's handshake before asking the origin
+   * (`proxy/ws-handshake.ts`): true where the platform's socket library refuses a bad one
+   * only after the handler answered (`ws` on Node), which would leave the origin an OPEN and
+   * the hub a slot for a socket that never opens.
+   */
+  readonly checksHandshake?: boolean
+  /**
    * Accepts the client's upgrade with `headers` added to the 101 response; returns the
    * Response the platform's server expects from the handler.
    */

@@ -3,10 +3,12 @@
  * content codings and forbids setting Host, and a proxy must forward bytes as they are.
  * @module
  */
+
 import http from 'node:http'
 import https from 'node:https'
 import { pipeline, Readable, Transform } from 'node:stream'
 import type { OriginConfig } from '../../src/config/types.ts'
+import { isReasonPhrase } from '../../src/grip/reason-phrase.ts'
 import { type Origin, OriginTimeoutError, OriginUnreachableError } from '../../src/platform.ts'
 
 /** Statuses whose responses never have a body (RFC 9110 §6.4.1). */
@@ -82,7 +84,9 @@ export class NodeOrigin implements Origin {
         resolve(
           new Response(body, {
             status,
-            statusText: incoming.statusMessage,
+            // llhttp passes control characters in a reason that Response refuses: such a
+            // reason is dropped rather than failing the request (found by the fuzz, #12).
+            statusText: isReasonPhrase(incoming.statusMessage ?? '') ? incoming.statusMessage : '',
             headers: responseHeaders,
           })
         )

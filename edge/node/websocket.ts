@@ -4,7 +4,7 @@
  * WSContext does not expose).
  * @module
  */
-import { upgradeWebSocket } from '@hono/node-server'
+import { type HttpBindings, upgradeWebSocket } from '@hono/node-server'
 import type { Context } from 'hono'
 import type { WebSocket } from 'ws'
 import type { WebSocketAcceptor, WsHandler, WsSocket } from '../../src/ws-socket.ts'
@@ -13,10 +13,23 @@ import type { WebSocketAcceptor, WsHandler, WsSocket } from '../../src/ws-socket
 const ABNORMAL_CLOSURE = 1006
 
 export const nodeWebSocketAcceptor: WebSocketAcceptor = {
+  // ws refuses a bad handshake only after this handler answered (issue #12).
+  checksHandshake: true,
   async accept(c: Context, headers: Headers, handler: WsHandler): Promise<Response> {
     let closeFrameSeen = false
+    let opened = false
+    // A client that leaves while the origin answers the OPEN is never upgraded (ws drops a
+    // socket that is no longer writable without a word): the session must still end, or the
+    // origin never hears of it and the hub keeps its slot.
+    const socket = (c.env as Partial<HttpBindings> | undefined)?.incoming?.socket
+    const leftBeforeOpen = () => {
+      if (!opened) handler.onClose(undefined, '', false)
+    }
+    socket?.once('close', leftBeforeOpen)
     await upgradeWebSocket(c, {
       onOpen(_event, ctx) {
+        opened = true
+        socket?.off('close', leftBeforeOpen)
         const ws = ctx.raw as WebSocket
         ws.on('ping', (data: Buffer) => handler.onPing(new Uint8Array(data)))
         ws.on('pong', (data: Buffer) => handler.onPong(new Uint8Array(data)))

@@ -155,6 +155,8 @@ export class WsSession implements Subscriber, WsHandler {
     this.#pendingReply = undefined
     if (reply) this.#apply(reply)
     this.#schedulePoll()
+    // The OPEN answer may have queued something already (a `detach` queues the CLOSE).
+    this.#pump(false)
   }
 
   /** Closes the socket with 1001 Going Away (RFC 6455 §7.4.1). */

@@ -14,6 +14,7 @@ import { WOH_CONTENT_TYPE, WohExchange } from '../hub/woh-exchange.ts'
 import { WsSession } from '../hub/ws-session.ts'
 import type { WebSocketAcceptor } from '../ws-socket.ts'
 import type { SendToOrigin } from './grip-proxy.ts'
+import { handshakeError } from './ws-handshake.ts'
 
 /** Handshake fields that describe the client's connection, not the WOH requests (§7.2). */
 const NOT_FORWARDED = [
@@ -46,6 +47,10 @@ export async function proxyWebSocket(
   const request = c.req.raw
   if (!acceptor)
     throw new GatewayError('BAD_REQUEST', 400, 'WebSockets are not available on this platform')
+  if (acceptor.checksHandshake) {
+    const refused = handshakeError(request)
+    if (refused) throw refused
+  }
   if (!hub.openConnection('websocket')) {
     throw new GatewayError(
       'CONNECTION_LIMIT',

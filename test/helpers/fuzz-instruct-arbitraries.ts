@@ -55,11 +55,7 @@ const list = (value: fc.Arbitrary<string>) =>
 const shaped = (grammar: fc.Arbitrary<string>) =>
   fc.oneof({ weight: 8, arbitrary: grammar }, { weight: 1, arbitrary: headerValue(60) })
 
-/**
- * Durations as header text. `max` bounds them where a real clock runs: issue #12 clamps
- * huge Grip-Timeout / keep-alive / link timeouts (another item), so the real-socket fraction
- * keeps them finite until that lands.
- */
+/** Durations as header text, mostly short, some up to `max` seconds. */
 const seconds = (max: number) =>
   fc
     .oneof(

@@ -2,10 +2,8 @@
  * A `detach` in the origin's OPEN answer (found by the WebSocket fuzz, issue #12). The session
  * queues the CLOSE that tells the origin the client is gone, but nothing sends it while the
  * socket is quiet: when the client then closes, the session waits for that queue forever and
- * its connection slot is never released (`limits.maxConnections` leaks one per socket).
- *
- * Skipped: the fix belongs in src/hub/ws-session.ts (pump the queue after applying the OPEN
- * answer in `onOpen`), which another issue #12 item is changing. Un-skip it with that fix.
+ * its connection slot was never released (`limits.maxConnections` leaked one per socket).
+ * `onOpen` now sends what the OPEN answer queued.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { consoleLogger } from '../../edge/node/logger.ts'
@@ -58,7 +56,7 @@ afterAll(async () => {
 })
 
 describe('an OPEN answer that detaches at once', () => {
-  it.skip('releases the connection when the client closes', async () => {
+  it('releases the connection when the client closes', async () => {
     const hub = (gateway.gateway.tier as EmbeddedFanout).hub
     const client = await connectWs(`${gateway.url.replace(/^http/, 'ws')}/ws`)
     await until(() => hub.connections.websocket === 1, 5_000, 'the socket to be counted')

@@ -41,6 +41,11 @@ export function clientHeaderPairs(
 /** Statuses whose responses never carry a body (RFC 9110 §6.4.1). */
 const NULL_BODY = new Set([204, 205, 304])
 
+/** Whether a web Response can carry `code` (Grip-Status allows 100-999). */
+export function isSendableStatus(code: number): boolean {
+  return code >= 200 && code <= 599
+}
+
 /**
  * A web Response for a status line, headers and body. Statuses a Response cannot carry
  * (below 200 or above 599, which Grip-Status allows) are answered 502; a reason it cannot
@@ -56,7 +61,7 @@ export function toResponse(
   method: string,
   extraHeaders: Headers | undefined = undefined
 ): Response {
-  if (response.code < 200 || response.code > 599) {
+  if (!isSendableStatus(response.code)) {
     return new Response('Error while proxying to origin.\n', {
       status: 502,
       headers: { 'content-type': 'text/plain' },

@@ -4,7 +4,7 @@
  * through the next link when a prev-id gap shows or the channels stay idle.
  * @module
  */
-import { toResponse } from '../grip/client-response.ts'
+import { isSendableStatus, toResponse } from '../grip/client-response.ts'
 import type { PublishItem } from '../grip/publish-item.ts'
 import type { Instruct } from '../grip/types.ts'
 import { type HeldStreamOpener, type StreamSink, webHeldStream } from '../held-stream.ts'
@@ -63,6 +63,11 @@ export class StreamSession implements Subscriber {
     if (!instruct) throw new Error('stream session already started')
     this.#initial = undefined
     this.#hub.track(this)
+    // A status no Response can carry is answered 502 whole (toResponse), never held open.
+    if (!isSendableStatus(instruct.response.code)) {
+      this.#close(false)
+      return toResponse(instruct.response, client.method)
+    }
     const head = toResponse({ ...instruct.response, body: new Uint8Array(0) }, 'HEAD')
     const init = { status: head.status, statusText: head.statusText, headers: head.headers }
     // A HEAD, 204, 205 or 304 response has no body to stream: hold nothing (nor leak the slot).

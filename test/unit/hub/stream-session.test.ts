@@ -72,6 +72,18 @@ describe('stream hold: initial response and published content', () => {
     expect(h.response.statusText).toBe('Fancy')
   })
 
+  it.each(['100 Continue', '600 Beyond'])(
+    'answers a Grip-Status no response can carry (%s) with a whole 502, holding nothing',
+    async (status) => {
+      const h = await startStream(() => streamHold({ 'Grip-Status': status }, 'initial'))
+      expect(h.response.status).toBe(502)
+      expect(h.body.text).toBe('Error while proxying to origin.\n')
+      expect(h.body.ended).toBe(true)
+      expect(h.hub.connections.stream).toBe(0)
+      expect(h.subscriptions()).toBe(0)
+    }
+  )
+
   it('appends published content as exact bytes, content and content-bin (40)', async () => {
     const h = await startStream(() => streamHold({}, 'init\n'))
     h.publish(content('c', 'data: one\n\n'))

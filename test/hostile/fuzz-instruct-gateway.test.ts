@@ -8,10 +8,6 @@
  */
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { consoleLogger } from '../../edge/node/logger.ts'
-import { type RunningGateway, startGateway } from '../../edge/node/server.ts'
-import { parseConfig } from '../../src/config/parse.ts'
-import type { EmbeddedFanout } from '../../src/hub/embedded-fanout.ts'
 import {
   count,
   figures,
@@ -29,6 +25,7 @@ import {
   validAnswer,
 } from '../helpers/fuzz-instruct-arbitraries.ts'
 import { judgeRelayed } from '../helpers/fuzz-judge.ts'
+import { eventually, type HostileSetup, startHostile } from '../helpers/hostile-gateway.ts'
 import { type RawOrigin, rawAnswer, startRawOrigin } from '../helpers/raw-origin.ts'
 
 /** Statuses whose responses carry no body; `Response` refuses one for them. */
@@ -135,49 +132,32 @@ describe('fuzz: GRIP instructions through the gateway, in process', () => {
 })
 
 describe('fuzz: GRIP instructions through the gateway, over real sockets', () => {
-  let origin: RawOrigin
-  let running: RunningGateway
+  let h: HostileSetup<RawOrigin>
 
   beforeAll(async () => {
-    origin = await startRawOrigin()
-    const config = parseConfig(
-      { origins: { app: { url: origin.url } }, routes: [{ path: '/*', origin: 'app' }] },
-      {}
-    )
-    if (!config.ok) throw new Error(JSON.stringify(config.error))
-    running = await startGateway({
-      config: config.value,
-      port: 0,
-      host: '127.0.0.1',
-      logger: consoleLogger('error'),
-    })
+    h = await startHostile({}, [], { origin: startRawOrigin })
   })
 
-  afterAll(async () => {
-    await running?.close(1_000)
-    await origin?.close()
-  })
+  afterAll(() => h?.close())
 
   it(
     'a raw origin answers with random Grip-* headers and instruct JSON',
     async () => {
       const f = figures('instruct: over a real socket')
-      const hub = (running.gateway.tier as EmbeddedFanout).hub
-      const held = () => Object.values(hub.connections).reduce((sum, n) => sum + n, 0)
       // Durations up to 2^31 - 1 s, real timers included: every one is clamped
       // (src/grip/durations.ts) before it reaches a timer.
       const answers = fc.oneof(originAnswer(), validAnswer)
       await fc.assert(
         fc.asyncProperty(answers, clientRequest, async (answer, client) => {
           const body = NULL_BODY.has(answer.status) ? undefined : answer.body
-          origin.answer(rawAnswer(answer.status, 'Fuzz', answer.headers, body))
+          h.origin.answer(rawAnswer(answer.status, 'Fuzz', answer.headers, body))
           const leave = new AbortController()
           const { response, judged } = await fuzzCase(f, async () => {
             // A long-poll answers only at its timeout (5 s at least): leave before that, as
             // an impatient client does. Not a timing assertion: either outcome is judged.
             const timer = setTimeout(() => leave.abort(), 50)
             try {
-              const response = await fetch(`${running.url}/x`, {
+              const response = await fetch(`${h.url}/x`, {
                 method: client.method,
                 body: client.method === 'POST' ? (client.body as Uint8Array<ArrayBuffer>) : null,
                 signal: leave.signal,
@@ -198,8 +178,8 @@ describe('fuzz: GRIP instructions through the gateway, over real sockets', () =>
         fuzzParams(0.1)
       )
       // Every hold ends once its client has gone (a bounded wait, as a leak detector).
-      for (let i = 0; i < 1_000 && held() > 0; i++) await new Promise((r) => setTimeout(r, 10))
-      expect(held()).toBe(0)
+      await eventually(() => h.held() === 0, 10_000)
+      expect(h.held()).toBe(0)
     },
     fuzzTimeout(0.1) + 10 * fuzzRuns(0.1) * 60
   )

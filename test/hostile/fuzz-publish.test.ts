@@ -8,10 +8,6 @@
  */
 import fc from 'fast-check'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { consoleLogger } from '../../edge/node/logger.ts'
-import { type RunningGateway, startGateway } from '../../edge/node/server.ts'
-import { parseConfig } from '../../src/config/parse.ts'
-import { type FixtureOrigin, startFixtureOrigin } from '../helpers/fixture-origin.ts'
 import {
   figures,
   fuzzCase,
@@ -31,6 +27,7 @@ import {
 import { judgeOwnAnswer } from '../helpers/fuzz-judge.ts'
 import { itemShaped, publishHeaders } from '../helpers/fuzz-publish-arbitraries.ts'
 import { holdSubscribers, subscriberOrigin } from '../helpers/fuzz-subscribers.ts'
+import { type HostileSetup, startHostile } from '../helpers/hostile-gateway.ts'
 import { StreamReader } from '../helpers/stream-clients.ts'
 
 describe('fuzz: publish body, in process', () => {
@@ -130,44 +127,27 @@ const clientSafe = (headers: Record<string, string>) =>
   )
 
 describe('fuzz: publish body, over a real socket', () => {
-  let origin: FixtureOrigin
-  let running: RunningGateway
+  let h: HostileSetup
   let subscriber: StreamReader
 
   beforeAll(async () => {
-    origin = await startFixtureOrigin()
-    origin.on('/sub', {
+    h = await startHostile({ publish: { keys: [FUZZ_KEY] } })
+    h.origin.on('/sub', {
       headers: { 'grip-hold': 'stream', 'grip-channel': FUZZ_CHANNELS.join(', ') },
       body: 'open\n',
-    })
-    const config = parseConfig(
-      {
-        origins: { app: { url: origin.url } },
-        routes: [{ path: '/*', origin: 'app' }],
-        publish: { keys: [FUZZ_KEY] },
-      },
-      {}
-    )
-    if (!config.ok) throw new Error(JSON.stringify(config.error))
-    running = await startGateway({
-      config: config.value,
-      port: 0,
-      host: '127.0.0.1',
-      logger: consoleLogger('error'),
     })
   })
 
   afterAll(async () => {
     subscriber?.close()
-    await running?.close(1_000)
-    await origin?.close()
+    await h?.close()
   })
 
   it(
     'item-shaped JSON and random bytes; the SSE subscriber still gets a publish afterwards',
     async () => {
       const f = figures('publish: over a real socket')
-      subscriber = await StreamReader.open(`${running.url}/sub`)
+      subscriber = await StreamReader.open(`${h.url}/sub`)
       await subscriber.waitForText((text) => text.includes('open'), 'the stream to open')
       const body = fc.oneof(
         itemShaped.map((json) => new TextEncoder().encode(JSON.stringify(json))),
@@ -176,7 +156,7 @@ describe('fuzz: publish body, over a real socket', () => {
       await fc.assert(
         fc.asyncProperty(fc.tuple(body, publishHeaders), async ([bytes, headers]) => {
           const response = await fuzzCase(f, () =>
-            fetch(`${running.url}/publish/`, {
+            fetch(`${h.url}/publish/`, {
               method: 'POST',
               headers: { authorization: `Bearer ${FUZZ_KEY}`, ...clientSafe(headers) },
               body: bytes as Uint8Array<ArrayBuffer>,
@@ -187,14 +167,14 @@ describe('fuzz: publish body, over a real socket', () => {
           expect(judged.status).toBeLessThan(500)
           // A published close ends the stream legitimately: open another one.
           if (subscriber.ended) {
-            subscriber = await StreamReader.open(`${running.url}/sub`)
+            subscriber = await StreamReader.open(`${h.url}/sub`)
             await subscriber.waitForText((text) => text.includes('open'), 'the stream to reopen')
           }
         }),
         fuzzParams(0.2, [], { stateful: true })
       )
       const sentinel = `sentinel-${Date.now()}`
-      const published = await fetch(`${running.url}/publish/`, {
+      const published = await fetch(`${h.url}/publish/`, {
         method: 'POST',
         headers: { authorization: `Bearer ${FUZZ_KEY}`, 'content-type': 'application/json' },
         body: JSON.stringify({

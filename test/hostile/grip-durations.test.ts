@@ -6,53 +6,31 @@
  * bound how long a test looks, they time nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { consoleLogger } from '../../edge/node/logger.ts'
-import { type RunningGateway, startGateway } from '../../edge/node/server.ts'
-import { parseConfig } from '../../src/config/parse.ts'
-import { type FixtureOrigin, startFixtureOrigin } from '../helpers/fixture-origin.ts'
+import { type HostileSetup, startHostile } from '../helpers/hostile-gateway.ts'
 import { rawExchange, statusCodes } from '../helpers/raw-socket.ts'
 import { connectWs, type WsClient } from '../helpers/ws-client.ts'
 
 const EVENTS = 'application/websocket-events'
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
-let origin: FixtureOrigin
-let gateway: RunningGateway
+let h: HostileSetup
 const sockets: WsClient[] = []
 
 beforeAll(async () => {
-  origin = await startFixtureOrigin()
-  const config = parseConfig(
-    {
-      origins: { app: { url: origin.url } },
-      routes: [{ path: '/*', origin: 'app', cache: false }],
-      grip: { key: 'durations-grip-key' },
-    },
-    {}
-  )
-  if (!config.ok) throw new Error(JSON.stringify(config.error))
-  gateway = await startGateway({
-    config: config.value,
-    port: 0,
-    host: '127.0.0.1',
-    logger: consoleLogger('error'),
-  })
+  h = await startHostile({ grip: { key: 'durations-grip-key' } }, [], { cache: false })
 })
 
 afterAll(async () => {
   for (const socket of sockets) socket.ws.terminate()
-  await gateway?.close(500)
-  await origin?.close()
+  await h?.close()
 })
-
-const port = () => Number(new URL(gateway.url).port)
 
 describe('origin-supplied durations (issue #12 item 4)', () => {
   it.each(['2147484', '2147483647'])(
     'keeps a long-poll held when Grip-Timeout is %s seconds',
     async (timeout) => {
       const path = `/poll-${timeout}`
-      origin.on(path, {
+      h.origin.on(path, {
         headers: {
           'content-type': 'text/plain',
           'grip-hold': 'response',
@@ -61,7 +39,7 @@ describe('origin-supplied durations (issue #12 item 4)', () => {
         },
         body: 'timeout body\n',
       })
-      const raw = await rawExchange(port(), `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`, {
+      const raw = await rawExchange(h.port, `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`, {
         maxMs: 1_000,
       })
       // Held: nothing came back within the window, and the gateway did not close the socket.
@@ -75,15 +53,15 @@ describe('origin-supplied durations (issue #12 item 4)', () => {
     async (interval) => {
       const path = `/ws-${interval}`
       // OPEN first, then an empty answer to every poll, as a quiet origin gives.
-      origin.on(path, (_req, count) => ({
+      h.origin.on(path, (_req, count) => ({
         headers: { 'content-type': EVENTS, 'keep-alive-interval': interval },
         body: count === 1 ? 'OPEN\r\n' : '',
       }))
-      const client = await connectWs(`${gateway.url.replace(/^http/, 'ws')}${path}`)
+      const client = await connectWs(`${h.url.replace(/^http/, 'ws')}${path}`)
       sockets.push(client)
       await sleep(1_000)
       // The OPEN request only: a keep-alive poll is due in days at the earliest.
-      expect(origin.hits(path)).toBe(1)
+      expect(h.origin.hits(path)).toBe(1)
       client.ws.terminate()
     }
   )
@@ -91,7 +69,7 @@ describe('origin-supplied durations (issue #12 item 4)', () => {
 
 describe('stream-hold durations (issue #12 item 4)', () => {
   it('sends no flood of keep-alives for Grip-Keep-Alive timeout=2147483647 (interval mode)', async () => {
-    origin.on('/stream-ka', {
+    h.origin.on('/stream-ka', {
       headers: {
         'content-type': 'text/plain',
         'grip-hold': 'stream',
@@ -102,12 +80,12 @@ describe('stream-hold durations (issue #12 item 4)', () => {
       },
       body: 'start\n',
     })
-    const raw = await rawExchange(port(), 'GET /stream-ka HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n', {
+    const raw = await rawExchange(h.port, 'GET /stream-ka HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n', {
       maxMs: 1_000,
       idleMs: 1_000,
     })
     expect(statusCodes(raw.text)).toEqual([200])
     expect(raw.text.split('KA').length - 1).toBe(0)
-    expect(origin.hits('/stream-ka')).toBe(1)
+    expect(h.origin.hits('/stream-ka')).toBe(1)
   })
 })

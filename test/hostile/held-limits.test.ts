@@ -4,7 +4,12 @@
  * Retry-After instead of holding more, and every slot comes back when its client leaves.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { eventually, type HostileSetup, startHostile } from '../helpers/hostile-gateway.ts'
+import {
+  eventually,
+  type HostileSetup,
+  startHostile,
+  wsOpening,
+} from '../helpers/hostile-gateway.ts'
 import { StreamReader } from '../helpers/stream-clients.ts'
 import { connectWs, refusedHandshake, type WsClient } from '../helpers/ws-client.ts'
 
@@ -18,13 +23,7 @@ beforeAll(async () => {
     body: ':open\n\n',
   })
   h.origin.on('/poll', { headers: { 'grip-hold': 'response', 'grip-channel': 'c' }, body: 'x' })
-  h.origin.on('/ws', (req) => ({
-    headers: {
-      'content-type': 'application/websocket-events',
-      'sec-websocket-extensions': 'grip',
-    },
-    body: req.headers['content-length'] === '6' ? 'OPEN\r\n' : '',
-  }))
+  h.origin.on('/ws', wsOpening)
 })
 
 afterAll(() => h?.close())

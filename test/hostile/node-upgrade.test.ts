@@ -6,10 +6,7 @@
  * ignored, RFC 9110 §7.8) and its socket must go away with the client.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type RunningGateway, startGateway } from '../../edge/node/server.ts'
-import { parseConfig } from '../../src/config/parse.ts'
-import { CaptureLogger } from '../fakes/capture-logger.ts'
-import { type FixtureOrigin, startFixtureOrigin } from '../helpers/fixture-origin.ts'
+import { type HostileSetup, startHostile } from '../helpers/hostile-gateway.ts'
 import { rawExchange, statusCodes } from '../helpers/raw-socket.ts'
 import { until } from '../helpers/ws-client.ts'
 
@@ -18,40 +15,20 @@ const H2C =
   'HTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n\r\n'
 
 describe('a non-WebSocket Upgrade on Node', () => {
-  let origin: FixtureOrigin
-  let gateway: RunningGateway
-  let port: number
+  let h: HostileSetup
 
   beforeAll(async () => {
-    origin = await startFixtureOrigin()
-    origin.on('/', { headers: { 'content-type': 'text/plain' }, body: 'plain answer' })
-    origin.on('/echo', (req) => ({
+    h = await startHostile({}, [], { cache: false })
+    h.origin.on('/', { headers: { 'content-type': 'text/plain' }, body: 'plain answer' })
+    h.origin.on('/echo', (req) => ({
       headers: { 'content-type': 'text/plain' },
       body: `upgrade=${req.headers.upgrade ?? '-'} length=${req.headers['content-length'] ?? '-'}`,
     }))
-    const config = parseConfig(
-      {
-        origins: { app: { url: origin.url } },
-        routes: [{ path: '/*', origin: 'app', cache: false }],
-      },
-      {}
-    )
-    if (!config.ok) throw new Error(JSON.stringify(config.error))
-    gateway = await startGateway({
-      config: config.value,
-      port: 0,
-      host: '127.0.0.1',
-      logger: new CaptureLogger(),
-    })
-    port = Number(new URL(gateway.url).port)
   })
-  afterAll(async () => {
-    await gateway?.close(200)
-    await origin?.close()
-  })
+  afterAll(() => h?.close())
 
   it('answers an h2c upgrade as the ordinary request it also is', async () => {
-    const got = await rawExchange(port, H2C, {
+    const got = await rawExchange(h.port, H2C, {
       until: (text) => text.includes('plain answer'),
       maxMs: 3000,
     })
@@ -65,7 +42,7 @@ describe('a non-WebSocket Upgrade on Node', () => {
       'POST /echo HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: foo/2\r\n' +
       'Content-Length: 5\r\n\r\nhello'
     const plain = 'GET / HTTP/1.1\r\nHost: x\r\n\r\n'
-    const got = await rawExchange(port, [post, plain], {
+    const got = await rawExchange(h.port, [post, plain], {
       until: (text) => text.includes('plain answer'),
       maxMs: 3000,
     })
@@ -77,17 +54,17 @@ describe('a non-WebSocket Upgrade on Node', () => {
 
   it('keeps no socket once the clients of many such upgrades left', async () => {
     const exchanges = Array.from({ length: 40 }, () =>
-      rawExchange(port, H2C, { until: (text) => text.includes('plain answer'), maxMs: 3000 })
+      rawExchange(h.port, H2C, { until: (text) => text.includes('plain answer'), maxMs: 3000 })
     )
     for (const got of await Promise.all(exchanges)) expect(statusCodes(got.text)).toEqual([200])
     // Every client destroyed its socket: the server's side must be released too.
-    await until(() => gateway.connections() === 0, 3000, 'every upgraded socket released')
+    await until(() => h.gateway.connections() === 0, 3000, 'every upgraded socket released')
   })
 
   it('keeps no socket for an h2c upgrade whose client leaves before the answer', async () => {
-    origin.on('/slow', { delayMs: 300, body: 'late' })
+    h.origin.on('/slow', { delayMs: 300, body: 'late' })
     const slow = H2C.replace('GET / ', 'GET /slow ')
-    await rawExchange(port, slow, { maxMs: 50 })
-    await until(() => gateway.connections() === 0, 3000, 'the abandoned socket released')
+    await rawExchange(h.port, slow, { maxMs: 50 })
+    await until(() => h.gateway.connections() === 0, 3000, 'the abandoned socket released')
   })
 })

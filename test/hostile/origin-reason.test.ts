@@ -4,30 +4,22 @@
  * reason, so the client got 500 INTERNAL for an answer that was fine. The reason is dropped.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type HostileGateway, startHostileGateway } from '../helpers/hostile-gateway.ts'
+import { type HostileSetup, startHostile } from '../helpers/hostile-gateway.ts'
 import { type RawOrigin, startRawOrigin } from '../helpers/raw-origin.ts'
 import { rawExchange, statusCodes } from '../helpers/raw-socket.ts'
 
-let origin: RawOrigin
-let gateway: HostileGateway
+let h: HostileSetup<RawOrigin>
 
 beforeAll(async () => {
-  origin = await startRawOrigin()
-  gateway = await startHostileGateway({
-    origins: { app: { url: origin.url } },
-    routes: [{ path: '/*', origin: 'app' }],
-  })
+  h = await startHostile({}, [], { origin: startRawOrigin })
 })
 
-afterAll(async () => {
-  await gateway.close()
-  await origin.close()
-})
+afterAll(() => h?.close())
 
 describe('an origin reason phrase with control characters', () => {
   it('is dropped; the answer still reaches the client', async () => {
-    origin.answer('HTTP/1.1 200 O\x01K\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok')
-    const exchange = await rawExchange(gateway.port, 'GET /r HTTP/1.1\r\nHost: gw\r\n\r\n', {
+    h.origin.answer('HTTP/1.1 200 O\x01K\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok')
+    const exchange = await rawExchange(h.port, 'GET /r HTTP/1.1\r\nHost: gw\r\n\r\n', {
       until: (text) => text.endsWith('\r\n\r\nok'),
     })
     expect(statusCodes(exchange.text)).toEqual([200])

@@ -5,51 +5,24 @@
  * is a raw socket: it sees exactly the bytes the gateway wrote.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { consoleLogger } from '../../edge/node/logger.ts'
-import { type RunningGateway, startGateway } from '../../edge/node/server.ts'
-import { parseConfig } from '../../src/config/parse.ts'
-import { type FixtureOrigin, startFixtureOrigin } from '../helpers/fixture-origin.ts'
+import { HOSTILE_KEY, type HostileSetup, startHostile } from '../helpers/hostile-gateway.ts'
 import { rawExchange, statusCodes } from '../helpers/raw-socket.ts'
 
-const PUBLISH_KEY = 'framing-publish-key'
-
-let origin: FixtureOrigin
-let gateway: RunningGateway
+let h: HostileSetup
 
 beforeAll(async () => {
-  origin = await startFixtureOrigin()
-  origin.on('/plain', { headers: { 'content-type': 'text/plain' }, body: 'second\n' })
-  const config = parseConfig(
-    {
-      origins: { app: { url: origin.url } },
-      routes: [{ path: '/*', origin: 'app', cache: false }],
-      grip: { key: 'framing-grip-key' },
-      publish: { keys: [PUBLISH_KEY] },
-    },
-    {}
-  )
-  if (!config.ok) throw new Error(JSON.stringify(config.error))
-  gateway = await startGateway({
-    config: config.value,
-    port: 0,
-    host: '127.0.0.1',
-    logger: consoleLogger('error'),
-  })
+  h = await startHostile({ grip: { key: 'framing-grip-key' } }, [], { cache: false })
+  h.origin.on('/plain', { headers: { 'content-type': 'text/plain' }, body: 'second\n' })
 })
 
-afterAll(async () => {
-  await gateway?.close(500)
-  await origin?.close()
-})
-
-const port = () => Number(new URL(gateway.url).port)
+afterAll(() => h?.close())
 
 /** Publishes until the held poll is subscribed and answered (publishes before that are lost). */
 async function publishUntil(channel: string, headers: Record<string, string>, done: () => boolean) {
   for (let round = 0; round < 50 && !done(); round++) {
-    const res = await fetch(`${gateway.url}/publish/`, {
+    const res = await fetch(`${h.url}/publish/`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${PUBLISH_KEY}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${HOSTILE_KEY}`, 'content-type': 'application/json' },
       body: JSON.stringify({
         items: [{ channel, formats: { 'http-response': { headers, body: 'hello world' } } }],
       }),
@@ -98,13 +71,13 @@ describe('framing headers in a published http-response (issue #12 item 5)', () =
     async ({ headers }) => {
       const channel = `framing-${Object.keys(headers).join('-')}`
       const path = `/poll-${channel}`
-      origin.on(path, {
+      h.origin.on(path, {
         headers: { 'content-type': 'text/plain', 'grip-hold': 'response', 'grip-channel': channel },
         body: 'timeout\n',
       })
       let answered = false
       const exchange = rawExchange(
-        port(),
+        h.port,
         [
           `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`,
           // Pipelined: the second request is answered only after the first, on the same socket.

@@ -6,42 +6,33 @@
  * hold that in place.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type FixtureOrigin, startFixtureOrigin } from '../helpers/fixture-origin.ts'
-import { type HostileGateway, startHostileGateway } from '../helpers/hostile-gateway.ts'
+import { type HostileSetup, startHostile } from '../helpers/hostile-gateway.ts'
 import { rawExchange, statusCodes } from '../helpers/raw-socket.ts'
 
-let origin: FixtureOrigin
-let gateway: HostileGateway
+let h: HostileSetup
 
 beforeAll(async () => {
-  origin = await startFixtureOrigin()
-  origin.on('/page', {
+  h = await startHostile()
+  h.origin.on('/page', {
     headers: { 'cache-control': 'public, max-age=60', 'content-type': 'text/plain' },
     body: 'page',
   })
-  origin.on('/after', { body: 'after' })
-  gateway = await startHostileGateway({
-    origins: { app: { url: origin.url } },
-    routes: [{ path: '/*', origin: 'app' }],
-  })
+  h.origin.on('/after', { body: 'after' })
 })
 
-afterAll(async () => {
-  await gateway.close()
-  await origin.close()
-})
+afterAll(() => h?.close())
 
 const head = (lines: string[]) => `${lines.join('\r\n')}\r\n\r\n`
 
 /** Sends `attack` followed by an innocent request on the same connection. */
 async function refused(attack: string) {
-  const before = origin.requests.length
+  const before = h.origin.requests.length
   const exchange = await rawExchange(
-    gateway.port,
+    h.port,
     attack + head(['GET /after HTTP/1.1', 'Host: gw.test']),
     { idleMs: 500 }
   )
-  return { exchange, seen: origin.requests.slice(before) }
+  return { exchange, seen: h.origin.requests.slice(before) }
 }
 
 /** The JSON body of the one answer in `text`. */
@@ -63,8 +54,8 @@ describe('ambiguous requests', () => {
   })
 
   it('refuses two Host fields even when a cached answer exists (quick hits come after)', async () => {
-    await fetch(`${gateway.url}/page`, { headers: { host: 'gw.test' } }).then((r) => r.text())
-    await fetch(`${gateway.url}/page`, { headers: { host: 'gw.test' } }).then((r) => r.text())
+    await fetch(`${h.url}/page`, { headers: { host: 'gw.test' } }).then((r) => r.text())
+    await fetch(`${h.url}/page`, { headers: { host: 'gw.test' } }).then((r) => r.text())
     const { exchange, seen } = await refused(
       head(['GET /page HTTP/1.1', 'Host: gw.test', 'Host: gw.test'])
     )

@@ -7,11 +7,9 @@
  */
 import net from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startGateway } from '../../edge/node/server.ts'
-import { parseConfig } from '../../src/config/parse.ts'
-import { CaptureLogger } from '../fakes/capture-logger.ts'
 import { type ServeProcess, startServe, writeTempConfig } from '../helpers/cli.ts'
 import { type FixtureOrigin, startFixtureOrigin } from '../helpers/fixture-origin.ts'
+import { startHostile } from '../helpers/hostile-gateway.ts'
 import { until, within } from '../helpers/ws-client.ts'
 
 const DRAIN_MS = 300
@@ -121,43 +119,31 @@ describe('gripgate serve on SIGTERM with everything held open', () => {
 
 describe('RunningGateway.close on Node', () => {
   it('releases every socket by its deadline, upgraded or half-sent ones too', async () => {
-    const origin = await startFixtureOrigin()
-    origin.on('/ws/open', { headers: { 'content-type': EVENTS }, body: 'OPEN\r\n' })
-    origin.on('/ws/pending', { delayMs: 30_000, headers: { 'content-type': EVENTS }, body: '' })
-    const config = parseConfig(
-      {
-        origins: { app: { url: origin.url, timeoutMs: 60_000 } },
-        routes: [{ path: '/*', origin: 'app', cache: false }],
-        grip: { key: 'shutdown-key' },
-      },
-      {}
+    const h = await startHostile(
+      { grip: { key: 'shutdown-key' }, origins: { app: { timeoutMs: 60_000 } } },
+      [],
+      { cache: false }
     )
-    if (!config.ok) throw new Error(JSON.stringify(config.error))
-    const running = await startGateway({
-      config: config.value,
-      port: 0,
-      host: '127.0.0.1',
-      logger: new CaptureLogger(),
-    })
-    const port = Number(new URL(running.url).port)
+    h.origin.on('/ws/open', { headers: { 'content-type': EVENTS }, body: 'OPEN\r\n' })
+    h.origin.on('/ws/pending', { delayMs: 30_000, headers: { 'content-type': EVENTS }, body: '' })
     const clients = [
-      rawClient(port, handshake('/ws/open'), false),
-      rawClient(port, handshake('/ws/pending')),
-      rawClient(port, 'GET / HTTP/1.1\r\nHost: x\r\n'),
+      rawClient(h.port, handshake('/ws/open'), false),
+      rawClient(h.port, handshake('/ws/pending')),
+      rawClient(h.port, 'GET / HTTP/1.1\r\nHost: x\r\n'),
     ]
     try {
       await until(
-        () => clients[0]!.text().includes(' 101 ') && origin.hits('/ws/pending') === 1,
+        () => clients[0]!.text().includes(' 101 ') && h.origin.hits('/ws/pending') === 1,
         5000,
         'the clients in place'
       )
-      expect(running.connections()).toBe(3)
-      await within(running.close(DRAIN_MS), EXIT_BOUND_MS, 'close')
+      expect(h.gateway.connections()).toBe(3)
+      await within(h.gateway.close(DRAIN_MS), EXIT_BOUND_MS, 'close')
       // Sockets report their close a tick after the server's own.
-      await until(() => running.connections() === 0, 1000, 'every socket closed')
+      await until(() => h.gateway.connections() === 0, 1000, 'every socket closed')
     } finally {
       for (const client of clients) client.socket.destroy()
-      await origin.close()
+      await h.close()
     }
   })
 })

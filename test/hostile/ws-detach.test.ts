@@ -6,21 +6,16 @@
  * `onOpen` now sends what the OPEN answer queued.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { consoleLogger } from '../../edge/node/logger.ts'
-import { type RunningGateway, startGateway } from '../../edge/node/server.ts'
-import { parseConfig } from '../../src/config/parse.ts'
 import { encodeWsEvents } from '../../src/grip/ws-events.ts'
-import type { EmbeddedFanout } from '../../src/hub/embedded-fanout.ts'
-import { type FixtureOrigin, startFixtureOrigin } from '../helpers/fixture-origin.ts'
+import { type HostileSetup, startHostile } from '../helpers/hostile-gateway.ts'
 import { connectWs, until } from '../helpers/ws-client.ts'
 
-let origin: FixtureOrigin
-let gateway: RunningGateway
+let h: HostileSetup
 
 beforeAll(async () => {
-  origin = await startFixtureOrigin()
+  h = await startHostile({}, [], { cache: false })
   const detach = new TextEncoder().encode('c:{"type":"detach"}')
-  origin.on('/ws', (req) => {
+  h.origin.on('/ws', (req) => {
     const opening = req.headers['content-length'] === '6' // "OPEN\r\n"
     return {
       headers: {
@@ -34,35 +29,17 @@ beforeAll(async () => {
         : '',
     }
   })
-  const config = parseConfig(
-    {
-      origins: { app: { url: origin.url } },
-      routes: [{ path: '/*', origin: 'app', cache: false }],
-    },
-    {}
-  )
-  if (!config.ok) throw new Error(JSON.stringify(config.error))
-  gateway = await startGateway({
-    config: config.value,
-    port: 0,
-    host: '127.0.0.1',
-    logger: consoleLogger('error'),
-  })
 })
 
-afterAll(async () => {
-  await gateway?.close(1_000)
-  await origin?.close()
-})
+afterAll(() => h?.close())
 
 describe('an OPEN answer that detaches at once', () => {
   it('releases the connection when the client closes', async () => {
-    const hub = (gateway.gateway.tier as EmbeddedFanout).hub
-    const client = await connectWs(`${gateway.url.replace(/^http/, 'ws')}/ws`)
-    await until(() => hub.connections.websocket === 1, 5_000, 'the socket to be counted')
+    const client = await connectWs(`${h.url.replace(/^http/, 'ws')}/ws`)
+    await until(() => h.hub.connections.websocket === 1, 5_000, 'the socket to be counted')
     client.ws.close(1000)
     await client.waitClose()
-    await until(() => hub.connections.websocket === 0, 5_000, 'the slot to be released')
-    expect(hub.connections.websocket).toBe(0)
+    await until(() => h.hub.connections.websocket === 0, 5_000, 'the slot to be released')
+    expect(h.hub.connections.websocket).toBe(0)
   })
 })

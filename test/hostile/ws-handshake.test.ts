@@ -9,20 +9,19 @@
  * session (edge/node/websocket.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { eventually, type HostileSetup, startHostile } from '../helpers/hostile-gateway.ts'
+import {
+  eventually,
+  type HostileSetup,
+  startHostile,
+  wsOpening,
+} from '../helpers/hostile-gateway.ts'
 import { rawExchange, statusCodes } from '../helpers/raw-socket.ts'
 
 let h: HostileSetup
 
 beforeAll(async () => {
   h = await startHostile()
-  h.origin.on('/ws', (req) => ({
-    headers: {
-      'content-type': 'application/websocket-events',
-      'sec-websocket-extensions': 'grip',
-    },
-    body: req.headers['content-length'] === '6' ? 'OPEN\r\n' : '',
-  }))
+  h.origin.on('/ws', wsOpening)
 })
 
 afterAll(() => h?.close())

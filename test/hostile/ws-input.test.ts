@@ -6,10 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import { type RunningGateway, startGateway } from '../../edge/node/server.ts'
-import { parseConfig } from '../../src/config/parse.ts'
-import { CaptureLogger } from '../fakes/capture-logger.ts'
-import { type FixtureOrigin, startFixtureOrigin } from '../helpers/fixture-origin.ts'
+import { type HostileSetup, startHostile } from '../helpers/hostile-gateway.ts'
 import { rawExchange } from '../helpers/raw-socket.ts'
 import { connectWs, until, type WsClient } from '../helpers/ws-client.ts'
 
@@ -18,41 +15,32 @@ const KIB = 1024
 const MIB = 1024 * KIB
 
 describe('WebSocket input limits on Node', () => {
-  let origin: FixtureOrigin
-  let gateway: RunningGateway
-  const logger = new CaptureLogger()
+  let h: HostileSetup
   const clients: WsClient[] = []
 
   /** Accepts the OPEN; later requests are answered after `laterDelayMs`, with no events. */
   const script = (path: string, laterDelayMs = 0) =>
-    origin.on(path, (_req, n) =>
+    h.origin.on(path, (_req, n) =>
       n === 1
         ? { headers: { 'content-type': EVENTS }, body: 'OPEN\r\n' }
         : { headers: { 'content-type': EVENTS }, body: '', delayMs: laterDelayMs }
     )
   const connect = async (path: string) => {
-    const client = await connectWs(`${gateway.url.replace(/^http/, 'ws')}${path}`)
+    const client = await connectWs(`${h.url.replace(/^http/, 'ws')}${path}`)
     clients.push(client)
     return client
   }
 
   beforeAll(async () => {
-    origin = await startFixtureOrigin()
-    const config = parseConfig(
-      {
-        origins: { app: { url: origin.url, timeoutMs: 10_000 } },
-        routes: [{ path: '/*', origin: 'app', cache: false }],
-        grip: { key: 'ws-input-key' },
-      },
-      {}
+    h = await startHostile(
+      { grip: { key: 'ws-input-key' }, origins: { app: { timeoutMs: 10_000 } } },
+      [],
+      { cache: false }
     )
-    if (!config.ok) throw new Error(JSON.stringify(config.error))
-    gateway = await startGateway({ config: config.value, port: 0, host: '127.0.0.1', logger })
   })
   afterAll(async () => {
     for (const client of clients) client.ws.terminate()
-    await gateway?.close(200)
-    await origin?.close()
+    await h?.close()
   })
 
   it('closes with 1009 on a message over wsMessageBytes (1 MiB by default)', async () => {
@@ -74,7 +62,7 @@ describe('WebSocket input limits on Node', () => {
     script('/ws/exact')
     const client = await connect('/ws/exact')
     client.ws.send(new Uint8Array(MIB))
-    await until(() => origin.hits('/ws/exact') === 2, 5000, 'the message reaching the origin')
+    await until(() => h.origin.hits('/ws/exact') === 2, 5000, 'the message reaching the origin')
     expect(client.ws.readyState).toBe(WebSocket.OPEN)
   })
 
@@ -82,19 +70,19 @@ describe('WebSocket input limits on Node', () => {
     script('/ws/slow', 4000)
     const client = await connect('/ws/slow')
     client.ws.send('first') // goes out at once; the origin sits on it
-    await until(() => origin.hits('/ws/slow') === 2, 5000, 'the first request in flight')
+    await until(() => h.origin.hits('/ws/slow') === 2, 5000, 'the first request in flight')
     const chunk = new Uint8Array(100 * KIB)
     for (let i = 0; i < 12; i++) client.ws.send(chunk)
     const close = await client.waitClose(5000)
     expect(close.code).toBe(1008)
-    expect(logger.messages('warn')).toContain('websocket input over the queue limit; closing')
+    expect(h.logger.messages('warn')).toContain('websocket input over the queue limit; closing')
   })
 
   it('cuts an origin close reason over 123 bytes to fit the close frame', async () => {
     const reason = 'é'.repeat(150) // 300 bytes of UTF-8
     // Code 3905 (0x0f41): bytes the fixture's UTF-8 body carries as they are.
     const content = Buffer.concat([Buffer.from([0x0f, 0x41]), Buffer.from(reason)])
-    origin.on('/ws/long-close', (_req, n) =>
+    h.origin.on('/ws/long-close', (_req, n) =>
       n === 1
         ? { headers: { 'content-type': EVENTS }, body: 'OPEN\r\n' }
         : {
@@ -112,14 +100,13 @@ describe('WebSocket input limits on Node', () => {
 
   it('passes a client close of the largest size on, and survives a close frame over it', async () => {
     script('/ws/client-close')
-    const port = Number(new URL(gateway.url).port)
     script('/ws/client-close-illegal')
     const handshake = (path: string) =>
       `GET ${path} HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
       'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n'
     const reason = Buffer.alloc(123, 'r')
     const legal = await rawExchange(
-      port,
+      h.port,
       [handshake('/ws/client-close'), clientFrame(0x8, closePayload(4000, reason))],
       {
         until: (text) => text.includes('\x88'),
@@ -127,11 +114,11 @@ describe('WebSocket input limits on Node', () => {
       }
     )
     expect(legal.text).toContain(' 101 ')
-    await until(() => origin.hits('/ws/client-close') === 2, 5000, 'the CLOSE at the origin')
+    await until(() => h.origin.hits('/ws/client-close') === 2, 5000, 'the CLOSE at the origin')
     // A control frame over 125 bytes breaks RFC 6455 §5.5: ws fails the connection (1002).
     const tooLong = closePayload(4000, Buffer.alloc(200, 'r'))
     const illegal = await rawExchange(
-      port,
+      h.port,
       [handshake('/ws/client-close-illegal'), clientFrame(0x8, tooLong)],
       {
         maxMs: 3000,

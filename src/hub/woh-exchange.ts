@@ -13,7 +13,7 @@ import {
   readSetMetaHeaders,
   type WsMeta,
 } from '../grip/ws-meta.ts'
-import { readUpTo } from '../proxy/replay-body.ts'
+import { readUpTo } from '../http/body.ts'
 
 /** The only content type Pushpin accepts from the origin; it compares the whole value (§7.2). */
 export const WOH_CONTENT_TYPE = 'application/websocket-events'

@@ -6,6 +6,7 @@
  */
 import type { Context } from 'hono'
 import { GatewayError } from '../errors.ts'
+import type { SendToOrigin } from '../fanout.ts'
 import { encodeWsEvents } from '../grip/ws-events.ts'
 import { isMetaHeader, isSetMetaHeader } from '../grip/ws-meta.ts'
 import { toPairs } from '../http/headers.ts'
@@ -13,7 +14,6 @@ import type { Hub } from '../hub/hub.ts'
 import { WOH_CONTENT_TYPE, WohExchange } from '../hub/woh-exchange.ts'
 import { WsSession } from '../hub/ws-session.ts'
 import type { WebSocketAcceptor } from '../ws-socket.ts'
-import type { SendToOrigin } from './grip-proxy.ts'
 import { handshakeError } from './ws-handshake.ts'
 
 /** Handshake fields that describe the client's connection, not the WOH requests (§7.2). */

@@ -11,8 +11,8 @@
  * @module
  */
 import { DurableObject } from 'cloudflare:workers'
+import type { PublishReport } from '../../../src/fanout.ts'
 import type { PublishItem } from '../../../src/grip/publish-item.ts'
-import type { PublishReport } from '../../../src/hub/hub.ts'
 import { LAST_ID_TTL_MS } from '../../../src/hub/sequencer.ts'
 import { workersLogger } from '../logger.ts'
 import type { FanoutEnv } from './env.ts'

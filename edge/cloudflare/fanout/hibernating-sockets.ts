@@ -7,13 +7,13 @@
  * @module
  */
 import { Hono } from 'hono'
+import type { SendToOrigin } from '../../../src/fanout.ts'
 import { utf8 } from '../../../src/grip/bytes.ts'
 import { CLOSE_CODES } from '../../../src/grip/ws-close.ts'
 import type { Hub } from '../../../src/hub/hub.ts'
 import { WohExchange } from '../../../src/hub/woh-exchange.ts'
 import { WsSession, type WsSessionSnapshot } from '../../../src/hub/ws-session.ts'
 import type { Logger } from '../../../src/platform.ts'
-import type { SendToOrigin } from '../../../src/proxy/grip-proxy.ts'
 import { proxyWebSocket } from '../../../src/proxy/ws-proxy.ts'
 import type { WebSocketAcceptor } from '../../../src/ws-socket.ts'
 import { errorResponse } from './error-response.ts'

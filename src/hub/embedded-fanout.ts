@@ -11,11 +11,11 @@ import type { PublishItem } from '../grip/publish-item.ts'
 import type { Instruct } from '../grip/types.ts'
 import type { HeldStreamOpener } from '../held-stream.ts'
 import type { Clock, Logger } from '../platform.ts'
-import { proxyWebSocket } from '../proxy/ws-proxy.ts'
 import type { WebSocketAcceptor } from '../ws-socket.ts'
 import { type ChannelListener, Hub } from './hub.ts'
 import { ResponseSession } from './response-session.ts'
 import { StreamSession } from './stream-session.ts'
+import { proxyWebSocket } from './ws-proxy.ts'
 
 export interface EmbeddedFanoutDeps {
   clock: Clock

@@ -12,7 +12,7 @@ import { workersLogger } from '../logger.ts'
 import type { FanoutEnv } from './env.ts'
 import { errorResponse } from './error-response.ts'
 import { HolderRuntime } from './holder-runtime.ts'
-import type { ReplayCallback } from './origin-link.ts'
+import type { ConnectionHolderRpc, ReplayCallback } from './rpc.ts'
 import { decodeHold, HOLD_PATH, type HoldPayload } from './wire.ts'
 
 /** What a holder holds, for tests and diagnostics. */
@@ -24,7 +24,7 @@ export interface HolderDescription {
 }
 
 /** One shard of connections. */
-export class ConnectionHolder extends DurableObject<FanoutEnv> {
+export class ConnectionHolder extends DurableObject<FanoutEnv> implements ConnectionHolderRpc {
   #runtime: HolderRuntime | undefined
 
   /** The engine, rebuilt (sockets restored) on the first event after a start or hibernation. */

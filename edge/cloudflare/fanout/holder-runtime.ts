@@ -16,7 +16,8 @@ import { type ChannelDirectory, ChannelRegistry } from './channel-registry.ts'
 import { type FanoutEnv, loadConfig } from './env.ts'
 import { HibernatingSockets } from './hibernating-sockets.ts'
 import { HolderTier } from './holder-tier.ts'
-import { originAgain, originSender, type ReplayCallback } from './origin-link.ts'
+import { originAgain, originSender } from './origin-link.ts'
+import type { ReplayCallback } from './rpc.ts'
 import { fromWire, type HoldPayload } from './wire.ts'
 
 /** One holder's engine. */

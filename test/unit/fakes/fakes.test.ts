@@ -1,8 +1,14 @@
 /** The fakes other tests lean on, kept honest. */
 import { describe, expect, it } from 'vitest'
 import { OriginTimeoutError, OriginUnreachableError } from '../../../src/platform.ts'
+import {
+  CONTRACT_MAX_OBJECT_BYTES,
+  runCacheStoreContract,
+  storedEntry,
+} from '../../contract/cache-store.contract.ts'
 import { CaptureLogger } from '../../fakes/capture-logger.ts'
 import { EPOCH, FakeClock } from '../../fakes/fake-clock.ts'
+import { FaultyStore } from '../../fakes/faulty-store.ts'
 import { MemoryOrigin } from '../../fakes/memory-origin.ts'
 
 const CONFIG = { url: 'http://origin.test', timeoutMs: 250 }
@@ -86,5 +92,20 @@ describe('CaptureLogger', () => {
       { level: 'warn', msg: 'b', fields: { n: 1 } },
     ])
     expect(logger.messages('warn')).toEqual(['b'])
+  })
+})
+
+runCacheStoreContract(
+  'FaultyStore, healthy',
+  () => new FaultyStore({ maxBytes: 4 * 1024 * 1024, maxObjectBytes: CONTRACT_MAX_OBJECT_BYTES })
+)
+
+describe('FaultyStore', () => {
+  it('refuses every put once failPuts is set, and keeps nothing', async () => {
+    const store = new FaultyStore({ maxBytes: 1 << 20, maxObjectBytes: 1 << 16 })
+    store.failPuts = true
+    await expect(store.put(storedEntry())).rejects.toThrow('store unavailable')
+    expect(store.refusedPuts).toBe(1)
+    expect(await store.lookup('gw.test/a', EPOCH)).toEqual([])
   })
 })

@@ -1,7 +1,7 @@
 /**
  * The pull cache and its seams (issue #13): a store whose writes fail costs the client
  * nothing, a purge that fences a refresh is counted like one that fences a miss, and time is
- * the injected Clock's.
+ * the injected Clock's, for collapsed waits and for HTTP dates alike.
  */
 import { describe, expect, it } from 'vitest'
 import { FaultyStore } from '../../fakes/faulty-store.ts'
@@ -85,5 +85,22 @@ describe('PullCache time is the injected Clock', () => {
     gate.resolve()
     await h.read(await first)
     await h.settle()
+  })
+
+  it('reads a two-digit If-Range year by the clock (RFC 9110 §5.6.7)', async () => {
+    // On the clock it is 2100: "99" in an RFC 850 date is 2099, a year ago, not 1999.
+    const h = harness(
+      resource({
+        'cache-control': 'max-age=60',
+        'last-modified': 'Thu, 01 Jan 2099 00:00:00 GMT',
+        'content-length': '5',
+      }),
+      { startAt: Date.UTC(2100, 0, 1) }
+    )
+    await h.send('/items')
+    const partial = await h.send('/items', {
+      headers: { range: 'bytes=0-1', 'if-range': 'Thursday, 01-Jan-99 00:00:00 GMT' },
+    })
+    expect([partial.status, partial.body]).toEqual([206, 'he'])
   })
 })

@@ -65,12 +65,15 @@ export async function proxyWebSocket(
   }
   if (!reply.ok) {
     hub.closeConnection('websocket')
-    if (reply.response)
+    if (reply.response) {
+      // The client gets no body: left unread, this one would hold the origin's connection.
+      await reply.response.body?.cancel()
       return new Response(null, {
         status: reply.response.status,
         // The origin's headers describe its answer, so its Content-Type stays (§7.2).
         headers: clientHeaders(reply.response.headers, ['content-type']),
       })
+    }
     throw new GatewayError('GRIP_BAD_INSTRUCT', 502, `WebSocket-over-HTTP: ${reply.reason}`)
   }
   return acceptor.accept(c, clientHeaders(openHeaders), new WsSession(hub, exchange, reply))

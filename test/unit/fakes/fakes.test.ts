@@ -6,10 +6,12 @@ import {
   runCacheStoreContract,
   storedEntry,
 } from '../../contract/cache-store.contract.ts'
+import { runPurgerContract } from '../../contract/purger.contract.ts'
 import { CaptureLogger } from '../../fakes/capture-logger.ts'
 import { EPOCH, FakeClock } from '../../fakes/fake-clock.ts'
 import { FaultyStore } from '../../fakes/faulty-store.ts'
 import { MemoryOrigin } from '../../fakes/memory-origin.ts'
+import { recordingPurger } from '../../fakes/recording-purger.ts'
 
 const CONFIG = { url: 'http://origin.test', timeoutMs: 250 }
 
@@ -108,4 +110,19 @@ describe('FaultyStore', () => {
     expect(store.refusedPuts).toBe(1)
     expect(await store.lookup('gw.test/a', EPOCH)).toEqual([])
   })
+})
+
+runPurgerContract('RecordingPurger', {
+  softPurges: true,
+  make: () => {
+    const failing: Record<string, string> = {}
+    const log: string[] = []
+    return {
+      purger: recordingPurger(failing, log),
+      refuse: (key) => {
+        failing[key] = 'refused'
+      },
+      reached: () => log.map((line) => line.replace(/^purge (\S+).*$/, '$1')),
+    }
+  },
 })

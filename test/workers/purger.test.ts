@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { cacheTagFor, cacheTagHeader } from '../../edge/cloudflare/cache-tags.ts'
 import { TAGS_PER_CALL, ZonePurger, zonePurgerFrom } from '../../edge/cloudflare/purger.ts'
 import { runPurgerContract } from '../contract/purger.contract.ts'
+import { RecordingPurger } from './helpers.ts'
 
 interface Call {
   url: string
@@ -48,6 +49,20 @@ runPurgerContract('ZonePurger', {
       refuse: (key) => refused.add(key),
       // The contract's keys are safe tags: each is its own tag.
       reached: () => calls.flatMap((call) => call.tags),
+    }
+  },
+})
+
+runPurgerContract('RecordingPurger (workers)', {
+  softPurges: false,
+  make: () => {
+    const failing = new Set<string>()
+    const purger = new RecordingPurger(failing)
+    return {
+      purger,
+      refuse: (key) => failing.add(key),
+      // It is its own platform: what it was asked, each key once per call.
+      reached: () => purger.calls.flatMap((call) => [...new Set(call.keys)]),
     }
   },
 })

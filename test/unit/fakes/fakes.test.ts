@@ -6,12 +6,14 @@ import {
   runCacheStoreContract,
   storedEntry,
 } from '../../contract/cache-store.contract.ts'
+import { runOriginContract } from '../../contract/origin.contract.ts'
 import { runPurgerContract } from '../../contract/purger.contract.ts'
 import { CaptureLogger } from '../../fakes/capture-logger.ts'
 import { EPOCH, FakeClock } from '../../fakes/fake-clock.ts'
 import { FaultyStore } from '../../fakes/faulty-store.ts'
 import { MemoryOrigin } from '../../fakes/memory-origin.ts'
 import { recordingPurger } from '../../fakes/recording-purger.ts'
+import { contractOrigin } from '../../helpers/contract-origin.ts'
 
 const CONFIG = { url: 'http://origin.test', timeoutMs: 250 }
 
@@ -123,6 +125,29 @@ runPurgerContract('RecordingPurger', {
         failing[key] = 'refused'
       },
       reached: () => log.map((line) => line.replace(/^purge (\S+).*$/, '$1')),
+    }
+  },
+})
+
+runOriginContract('MemoryOrigin', {
+  make: () => {
+    // One fake per origin the suite reaches, each in the state that origin is in.
+    const answering = new MemoryOrigin(contractOrigin)
+    const unreachable = new MemoryOrigin(contractOrigin)
+    unreachable.setState('unreachable')
+    const silent = new MemoryOrigin(contractOrigin)
+    silent.setState('slow')
+    const byUrl = new Map([
+      ['http://up.test', answering],
+      ['http://down.test', unreachable],
+      ['http://silent.test', silent],
+    ])
+    return {
+      origin: { fetch: (request, config) => byUrl.get(config.url)!.fetch(request, config) },
+      answering: { url: 'http://up.test', timeoutMs: 300 },
+      unreachable: { url: 'http://down.test', timeoutMs: 300 },
+      silent: { url: 'http://silent.test', timeoutMs: 100 },
+      close: async () => {},
     }
   },
 })

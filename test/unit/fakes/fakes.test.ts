@@ -1,4 +1,5 @@
 /** The fakes other tests lean on, kept honest. */
+import { Hono } from 'hono'
 import { describe, expect, it } from 'vitest'
 import { OriginTimeoutError, OriginUnreachableError } from '../../../src/platform.ts'
 import {
@@ -8,12 +9,14 @@ import {
 } from '../../contract/cache-store.contract.ts'
 import { runOriginContract } from '../../contract/origin.contract.ts'
 import { runPurgerContract } from '../../contract/purger.contract.ts'
+import { runWebSocketAcceptorContract } from '../../contract/ws-acceptor.contract.ts'
 import { CaptureLogger } from '../../fakes/capture-logger.ts'
 import { EPOCH, FakeClock } from '../../fakes/fake-clock.ts'
 import { FaultyStore } from '../../fakes/faulty-store.ts'
 import { MemoryOrigin } from '../../fakes/memory-origin.ts'
 import { recordingPurger } from '../../fakes/recording-purger.ts'
 import { contractOrigin } from '../../helpers/contract-origin.ts'
+import { FakeWsAcceptor } from '../../helpers/fuzz-gateway.ts'
 
 const CONFIG = { url: 'http://origin.test', timeoutMs: 250 }
 
@@ -147,6 +150,38 @@ runOriginContract('MemoryOrigin', {
       answering: { url: 'http://up.test', timeoutMs: 300 },
       unreachable: { url: 'http://down.test', timeoutMs: 300 },
       silent: { url: 'http://silent.test', timeoutMs: 100 },
+      close: async () => {},
+    }
+  },
+})
+
+runWebSocketAcceptorContract('FakeWsAcceptor', {
+  make: () => {
+    const acceptor = new FakeWsAcceptor()
+    return {
+      async connect(headers, handler) {
+        const app = new Hono().get('*', (c) => acceptor.accept(c, headers, handler))
+        const answer = await app.fetch(new Request('http://gw.test/ws'))
+        const socket = acceptor.sockets.at(-1)!
+        return {
+          upgradeHeaders: Object.fromEntries(answer.headers),
+          send: (data) =>
+            typeof data === 'string'
+              ? socket.clientSend(new TextEncoder().encode(data), 'text')
+              : socket.clientSend(data, 'binary'),
+          close: (code, reason) => socket.clientClose(code, true, reason),
+          async message(count) {
+            const data = socket.sent[count - 1]
+            if (data === undefined) throw new Error(`no message ${count}`)
+            return { data, binary: typeof data !== 'string' }
+          },
+          async closed() {
+            const closed = socket.closedWith
+            if (closed?.code === undefined) throw new Error('not closed with a code')
+            return { code: closed.code, reason: closed.reason }
+          },
+        }
+      },
       close: async () => {},
     }
   },

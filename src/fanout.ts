@@ -2,15 +2,44 @@
  * The `FanoutTier` seam (ARCHITECTURE.md, "Seams"): whatever holds client connections and
  * delivers publishes. On Node it is the hub in this process (`EmbeddedFanout`); on
  * Cloudflare, Durable Objects running the same hub. The gateway decides *what* to hold (it
- * parses the origin's instruction); the tier decides *where*.
+ * parses the origin's instruction); the tier decides *where*. The types both sides of the
+ * seam speak live here, not in one of its implementations.
  * @module
  */
 import type { Context } from 'hono'
 import type { PublishItem } from './grip/publish-item.ts'
 import type { Instruct } from './grip/types.ts'
-import type { OriginAgain } from './hub/hold-context.ts'
-import type { PublishReport } from './hub/hub.ts'
-import type { SendToOrigin } from './proxy/grip-proxy.ts'
+
+/** Grip-Last values by channel: the id the session last saw (GRIP.md §2.1 step 5). */
+export type LastIds = Record<string, string>
+
+/** Sends a request to its route's origin: through the cache, or `direct` around it. */
+export type SendToOrigin = (
+  request: Request,
+  options: { lastIds?: LastIds; direct: boolean }
+) => Promise<Response>
+
+/** The origin, as a held session reaches it again. */
+export interface OriginAgain {
+  /**
+   * Replays the client's original request to the origin (never from the cache) with
+   * `Grip-Last` lines, and handles the answer as a fresh one: it may hold again (§4.3).
+   */
+  replay(lastIds: LastIds): Promise<Response>
+  /**
+   * GETs a next link from the origin with `Grip-Last` lines and no client headers (§6.2);
+   * the raw origin response, not interpreted.
+   */
+  fetchLink(url: URL, lastIds: LastIds): Promise<Response>
+}
+
+/** What one publish call did. */
+export interface PublishReport {
+  items: number
+  released: number
+  held: number
+  duplicates: number
+}
 
 /** Holds connections and delivers publishes. */
 export interface FanoutTier {

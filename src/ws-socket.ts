@@ -38,7 +38,7 @@ export interface WsHandler {
 export interface WebSocketAcceptor {
   /**
    * Whether the core must check the client's handshake before asking the origin
-   * (`proxy/ws-handshake.ts`): true where the platform's socket library refuses a bad one
+   * (`hub/ws-handshake.ts`): true where the platform's socket library refuses a bad one
    * only after the handler answered (`ws` on Node), which would leave the origin an OPEN and
    * the hub a slot for a socket that never opens.
    */

@@ -37,8 +37,13 @@ export interface EdgeView {
 /**
  * Computes the edge view of an origin response.
  * @param headers lowercase origin response headers
+ * @param now the platform clock's time, for HTTP dates with two-digit years
  */
-export function edgeView(headers: Record<string, string>, cache: RouteCacheConfig): EdgeView {
+export function edgeView(
+  headers: Record<string, string>,
+  cache: RouteCacheConfig,
+  now: number
+): EdgeView {
   // RFC 9213 §2.1: the first targeted field with a non-empty value applies, and then
   // Cache-Control and Expires are ignored.
   // CDN-Cache-Control is a Structured Field: an invalid one is ignored as a whole.
@@ -78,7 +83,7 @@ export function edgeView(headers: Record<string, string>, cache: RouteCacheConfi
   else delete policyHeaders['cache-control']
   if (targeted || typeof cache === 'object') delete policyHeaders.pragma
   if (targeted) delete policyHeaders.expires
-  normalizeAgeAndExpires(policyHeaders)
+  normalizeAgeAndExpires(policyHeaders, now)
 
   return { policyHeaders, mustRevalidate, staleIfError, staleWhenDisconnected, routeKeys }
 }
@@ -91,13 +96,13 @@ const ALREADY_EXPIRED = 'Thu, 01 Jan 1970 00:00:00 GMT'
  * lenient than HTTP: an Age that is not delta-seconds is ignored (RFC 9111 §5.1), an
  * Expires that is not an HTTP-date means "already expired" (§5.3).
  */
-function normalizeAgeAndExpires(headers: Record<string, string>): void {
+function normalizeAgeAndExpires(headers: Record<string, string>, now: number): void {
   // Of a list (repeated lines are joined with commas), the first value counts.
   const age = headers.age?.split(',')[0]?.trim()
   if (age !== undefined && /^\d+$/.test(age)) headers.age = age
   else delete headers.age
   const expires = headers.expires
-  if (expires !== undefined && parseHttpDate(expires) === undefined)
+  if (expires !== undefined && parseHttpDate(expires, now) === undefined)
     headers.expires = ALREADY_EXPIRED
 }
 

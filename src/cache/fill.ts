@@ -163,8 +163,9 @@ export class Filler {
           this.deps.clock.now()
         )
         if (refreshed) {
-          if (this.fence.allows(job.fenceStart, refreshed.surrogateKeys))
-            await this.deps.store.put(refreshed)
+          // Fenced or not stored, the refreshed entry still answers this request (as a miss does).
+          if (!this.fence.allows(job.fenceStart, refreshed.surrogateKeys)) this.stats.fenced += 1
+          else await this.deps.store.put(refreshed).catch(this.#storeFailed)
           job.release()
           this.stats.count('REVALIDATED')
           return serveStored(
@@ -192,7 +193,7 @@ export class Filler {
     const headers = withoutHopByHop(origin.headers)
     if (!headers.has('date')) headers.set('date', new Date(this.deps.clock.now()).toUTCString())
     const record = toRecord(headers)
-    const view = edgeView(record, job.cache)
+    const view = edgeView(record, job.cache, this.deps.clock.now())
     const policy = this.factory.create(preq, {
       status: statusForPolicy(origin.status, view.policyHeaders),
       headers: view.policyHeaders,
@@ -260,12 +261,12 @@ export class Filler {
       return
     }
     this.stats.stores += 1
-    this.deps.store
-      .put(entry)
-      .catch((error: unknown) =>
-        this.deps.logger.warn('cache store failed', { error: String(error) })
-      )
-      .finally(job.release)
+    this.deps.store.put(entry).catch(this.#storeFailed).finally(job.release)
+  }
+
+  /** A store that failed to keep an entry costs the client nothing: it is logged. */
+  readonly #storeFailed = (error: unknown): void => {
+    this.deps.logger.warn('cache store failed', { error: String(error) })
   }
 }
 

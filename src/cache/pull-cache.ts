@@ -220,14 +220,17 @@ export class PullCache {
     return response
   }
 
+  /** Waits for another request's fetch, at most `collapseWaitMs` on the platform's clock. */
   async #wait(pending: Promise<void>): Promise<void> {
     const limit = this.#deps.collapseWaitMs ?? 30_000
-    let timer: ReturnType<typeof setTimeout> | undefined
+    let cancel = () => {}
     await Promise.race([
       pending,
-      new Promise<void>((resolve) => (timer = setTimeout(resolve, limit))),
+      new Promise<void>((resolve) => {
+        cancel = this.#deps.clock.schedule(limit, resolve)
+      }),
     ])
-    if (timer !== undefined) clearTimeout(timer)
+    cancel()
   }
 }
 

@@ -131,5 +131,6 @@ export function serveStored(
   markOutcome(headers, outcome, { ...detail, ttl: Math.max(0, policy.maxAge() - policy.age()) })
   const answer = answerConditional(request, new Response(null, { status: entry.status, headers }))
   if (answer.status === 304) return answer
-  return applyRange(request, entry.status, headers, entry.body.slice())
+  // The policy's clock is the platform's (PolicyFactory).
+  return applyRange(request, entry.status, headers, entry.body.slice(), policy.now())
 }

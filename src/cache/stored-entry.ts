@@ -77,7 +77,7 @@ export function refreshEntry(
   withoutHopByHop(notModified.headers).forEach((value, name) => {
     if (name !== 'content-length') merged.set(name, value)
   })
-  const view = edgeView(toRecord(merged), cache)
+  const view = edgeView(toRecord(merged), cache, now)
   const { policy, matches } = factory
     .restore(stale)
     .revalidatedPolicy(preq, { status: 304, headers: view.policyHeaders })

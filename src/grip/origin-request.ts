@@ -5,18 +5,20 @@
  * @module
  */
 import type { GripConfig } from '../config/types.ts'
-import type { LastIds } from '../hub/hold-context.ts'
 import { signGripSig } from './grip-sig.ts'
 
 /** Optional GRIP features implemented here: only what really works is announced. */
 export const GRIP_FEATURES = 'status, link:next'
 
-/** Rewrites `headers` in place for a request to the origin. */
+/**
+ * Rewrites `headers` in place for a request to the origin; `lastIds` are the Grip-Last
+ * values by channel (the fanout seam's `LastIds`).
+ */
 export async function prepareGripHeaders(
   headers: Headers,
   grip: GripConfig | undefined,
   nowMs: number,
-  lastIds: LastIds = {}
+  lastIds: Readonly<Record<string, string>> = {}
 ): Promise<void> {
   const forged: string[] = []
   headers.forEach((_value, name) => {

@@ -1,6 +1,6 @@
 /**
- * Reading request bodies with a size limit, so a client cannot make the gateway buffer
- * without bound.
+ * Reading bodies with a size limit, so neither a client nor an origin can make the gateway
+ * buffer without bound.
  * @module
  */
 import { GatewayError } from '../errors.ts'
@@ -27,6 +27,11 @@ export async function readJsonLimited(request: Request, maxBytes: number): Promi
       `body is not valid JSON: ${(error as Error).message}`
     )
   }
+}
+
+/** Reads a response body whole, or `undefined` once it passes `limit` bytes. */
+export function readUpTo(response: Response, limit: number): Promise<Uint8Array | undefined> {
+  return readStreamUpTo(response.body, limit)
 }
 
 function tooLarge(maxBytes: number): GatewayError {

@@ -2,7 +2,8 @@
  * Strict HTTP-date parsing (RFC 9110 §5.6.7). `Date.parse` accepts far more than the
  * three formats HTTP allows (e.g. "UTC", missing commas, dashes), and RFC 9111 §5.3 says
  * an invalid Expires means "already expired", so the difference decides freshness.
- * Names are matched without case, as common caches do.
+ * Names are matched without case, as common caches do. A two-digit year is read against
+ * `now`, the caller's clock (the platform's `Clock`), never the machine's.
  * @module
  */
 
@@ -18,24 +19,31 @@ const RFC850 = new RegExp(`^${LONG_DAY}, (\\d{2})-([a-z]{3})-(\\d{2}) ${TIME} gm
 /** `Sun Nov  6 08:49:37 1994` (obsolete) */
 const ASCTIME = new RegExp(`^${DAY} ([a-z]{3}) ([ \\d]\\d) ${TIME} (\\d{4})$`, 'i')
 
-/** Milliseconds since the epoch of a valid HTTP-date, or `undefined`. */
-export function parseHttpDate(value: string | null | undefined): number | undefined {
+/** Milliseconds since the epoch of a valid HTTP-date, or `undefined`; `now` in epoch ms. */
+export function parseHttpDate(value: string | null | undefined, now: number): number | undefined {
   if (!value) return undefined
   const text = value.trim()
   let match = IMF_FIXDATE.exec(text)
   if (match) return build(match[3]!, match[2]!, match[1]!, match[4]!, match[5]!, match[6]!)
   match = RFC850.exec(text)
   if (match) {
-    // RFC 9110: a two-digit year more than 50 years in the future is in the past century.
-    const twoDigit = Number(match[3])
-    const thisYear = new Date().getUTCFullYear()
-    let year = 2000 + twoDigit
-    if (year > thisYear + 50) year -= 100
+    const year = fullYear(Number(match[3]), new Date(now).getUTCFullYear())
     return build(String(year), match[2]!, match[1]!, match[4]!, match[5]!, match[6]!)
   }
   match = ASCTIME.exec(text)
   if (match) return build(match[6]!, match[1]!, match[2]!.trim(), match[3]!, match[4]!, match[5]!)
   return undefined
+}
+
+/**
+ * The year of a two-digit one (RFC 9110 §5.6.7): the nearest with those digits, except that
+ * one more than 50 years ahead of `thisYear` is the most recent past one.
+ */
+function fullYear(twoDigit: number, thisYear: number): number {
+  let year = thisYear - (thisYear % 100) + twoDigit
+  if (year > thisYear + 50) year -= 100
+  else if (year <= thisYear - 50) year += 100
+  return year
 }
 
 function build(

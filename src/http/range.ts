@@ -33,29 +33,30 @@ export function decideRange(range: string | null, length: number): RangeDecision
 
 /**
  * Whether an `If-Range` precondition lets the range apply (RFC 9110 §13.1.5): an entity-tag
- * must match strongly, a date must equal Last-Modified exactly.
+ * must match strongly, a date must equal Last-Modified exactly (dates read at `now`).
  */
-export function ifRangeAllows(ifRange: string | null, response: Headers): boolean {
+export function ifRangeAllows(ifRange: string | null, response: Headers, now: number): boolean {
   if (ifRange === null) return true
   const value = ifRange.trim()
   if (value.startsWith('"')) return response.get('etag') === value
   if (value.startsWith('W/')) return false
-  const date = parseHttpDate(value)
-  const lastModified = parseHttpDate(response.get('last-modified'))
+  const date = parseHttpDate(value, now)
+  const lastModified = parseHttpDate(response.get('last-modified'), now)
   return date !== undefined && date === lastModified
 }
 
-/** Applies a client's `Range` to a complete 200 response held in memory. */
+/** Applies a client's `Range` to a complete 200 response held in memory, at `now`. */
 export function applyRange(
   request: Request,
   status: number,
   headers: Headers,
-  body: Uint8Array<ArrayBuffer>
+  body: Uint8Array<ArrayBuffer>,
+  now: number
 ): Response {
   if (
     request.method !== 'GET' ||
     status !== 200 ||
-    !ifRangeAllows(request.headers.get('if-range'), headers)
+    !ifRangeAllows(request.headers.get('if-range'), headers, now)
   ) {
     // HEAD, and statuses that never carry content (RFC 9110 §6.4.1: a stored 204 is
     // cacheable by default), answer without a body: the Response constructor refuses one.

@@ -6,18 +6,16 @@
 import type { Context } from 'hono'
 import type { LimitsConfig } from '../config/types.ts'
 import { GatewayError } from '../errors.ts'
-import type { FanoutTier } from '../fanout.ts'
+import type { FanoutTier, OriginAgain, PublishReport, SendToOrigin } from '../fanout.ts'
 import type { PublishItem } from '../grip/publish-item.ts'
 import type { Instruct } from '../grip/types.ts'
 import type { HeldStreamOpener } from '../held-stream.ts'
 import type { Clock, Logger } from '../platform.ts'
-import type { SendToOrigin } from '../proxy/grip-proxy.ts'
-import { proxyWebSocket } from '../proxy/ws-proxy.ts'
 import type { WebSocketAcceptor } from '../ws-socket.ts'
-import type { OriginAgain } from './hold-context.ts'
-import { type ChannelListener, Hub, type PublishReport } from './hub.ts'
+import { type ChannelListener, Hub } from './hub.ts'
 import { ResponseSession } from './response-session.ts'
 import { StreamSession } from './stream-session.ts'
+import { proxyWebSocket } from './ws-proxy.ts'
 
 export interface EmbeddedFanoutDeps {
   clock: Clock

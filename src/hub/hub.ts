@@ -5,18 +5,11 @@
  * @module
  */
 import type { LimitsConfig } from '../config/types.ts'
+import type { PublishReport } from '../fanout.ts'
 import type { PublishItem } from '../grip/publish-item.ts'
 import type { Clock, Logger } from '../platform.ts'
 import { Sequencer } from './sequencer.ts'
 import type { Subscriber, Transport } from './subscriber.ts'
-
-/** What one publish call did. */
-export interface PublishReport {
-  items: number
-  released: number
-  held: number
-  duplicates: number
-}
 
 /** Counters since start. */
 export interface HubCounters {

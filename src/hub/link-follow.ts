@@ -3,10 +3,10 @@
  * the answer means for the stream it continues.
  * @module
  */
+import type { LastIds, OriginAgain } from '../fanout.ts'
 import { isGripResponse, parseInstruct } from '../grip/instruct.ts'
 import type { Instruct } from '../grip/types.ts'
-import { readUpTo } from '../proxy/replay-body.ts'
-import type { LastIds, OriginAgain } from './hold-context.ts'
+import { readUpTo } from '../http/body.ts'
 
 /** What a next link said. */
 export type LinkOutcome =

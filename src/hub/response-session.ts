@@ -3,10 +3,10 @@
  * by the origin again (hint, prev-id gap), or with the stored response at timeout.
  * @module
  */
+import type { LastIds, OriginAgain } from '../fanout.ts'
 import { publishedResponse, toResponse } from '../grip/client-response.ts'
 import type { PublishItem } from '../grip/publish-item.ts'
 import type { Instruct } from '../grip/types.ts'
-import type { LastIds, OriginAgain } from './hold-context.ts'
 import type { Hub } from './hub.ts'
 import type { Subscriber } from './subscriber.ts'
 

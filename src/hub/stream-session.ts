@@ -4,11 +4,11 @@
  * through the next link when a prev-id gap shows or the channels stay idle.
  * @module
  */
+import type { OriginAgain } from '../fanout.ts'
 import { isSendableStatus, toResponse } from '../grip/client-response.ts'
 import type { PublishItem } from '../grip/publish-item.ts'
 import type { Instruct } from '../grip/types.ts'
 import { type HeldStreamOpener, type StreamSink, webHeldStream } from '../held-stream.ts'
-import type { OriginAgain } from './hold-context.ts'
 import type { Hub } from './hub.ts'
 import { followLink, type LinkOutcome } from './link-follow.ts'
 import type { Subscriber } from './subscriber.ts'

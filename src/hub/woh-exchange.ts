@@ -1,25 +1,84 @@
 /**
  * One client socket's HTTP side (WebSocket-over-HTTP, GRIP.md §7.2): POSTs to the origin
- * carrying `Meta-*`, and the origin's answers read into actions for the socket.
+ * carrying `Meta-*`, and the origin's answers read into actions for the socket. The requests
+ * are built here alone (`wohRequest`), for a socket accepted now and for one a platform
+ * rebuilds later (a hibernated Durable Object socket).
  * @module
  */
+import type { SendToOrigin } from '../fanout.ts'
 import { interpretOriginMessage, parseGripExtension, type WsControl } from '../grip/ws-control.ts'
 import { decodeWsEvents } from '../grip/ws-events.ts'
 import {
   applyMetaUpdates,
+  isMetaHeader,
   keepAliveIntervalSec,
   type MetaUpdate,
   metaRequestHeaders,
   readSetMetaHeaders,
   type WsMeta,
 } from '../grip/ws-meta.ts'
-import { readUpTo } from '../proxy/replay-body.ts'
+import { readUpTo } from '../http/body.ts'
+import { toPairs } from '../http/headers.ts'
 
 /** The only content type Pushpin accepts from the origin; it compares the whole value (§7.2). */
 export const WOH_CONTENT_TYPE = 'application/websocket-events'
 
 /** Largest origin answer read (Pushpin treats more than 1 MB as an error). */
 const MAX_REPLY_BYTES = 1_000_000
+
+/** Handshake fields that describe the client's connection, not the WOH requests (§7.2). */
+const NOT_FORWARDED = [
+  'upgrade',
+  'connection',
+  'accept',
+  'content-length',
+  'connection-id',
+  'sec-websocket-extensions',
+]
+
+/**
+ * Where one connection's WOH requests go, fixed when the client connects. Kept for the
+ * socket's lifetime (and saved with a hibernating one): plain pairs and the URL's text, not
+ * a Headers object and the whole client Request.
+ */
+export interface WohTarget {
+  /** The WOH `Connection-Id`. */
+  id: string
+  url: string
+  /** Every request's fields before `Meta-*` and `Content-Length`. */
+  headers: [string, string][]
+}
+
+/** The target of a client's handshake: its fields but those of its own connection, and a new id. */
+export function wohTarget(client: Request): WohTarget {
+  const id = crypto.randomUUID()
+  const headers = new Headers()
+  client.headers.forEach((value, name) => {
+    if (!NOT_FORWARDED.includes(name) && !isMetaHeader(name)) headers.append(name, value)
+  })
+  headers.set('content-type', WOH_CONTENT_TYPE)
+  headers.set('accept', WOH_CONTENT_TYPE)
+  headers.set('connection-id', id)
+  headers.set('sec-websocket-extensions', 'grip')
+  return { id, url: client.url, headers: toPairs(headers) }
+}
+
+/** One WOH request to `target`: its fields, the connection's `Meta-*`, and `body`'s events. */
+export function wohRequest(
+  target: WohTarget,
+  body: Uint8Array,
+  meta: readonly [string, string][]
+): Request {
+  const headers = new Headers(target.headers)
+  for (const [name, value] of meta) headers.set(name, value)
+  // Sized, not chunked: Pushpin sends Content-Length, `0` on a keep-alive poll (§7.2).
+  headers.set('content-length', String(body.byteLength))
+  return new Request(target.url, {
+    method: 'POST',
+    headers,
+    body: body as Uint8Array<ArrayBuffer>,
+  })
+}
 
 /** One thing the origin asked the gateway to do to the client socket. */
 export type OriginAction =
@@ -47,8 +106,14 @@ export class WohExchange {
   #meta: WsMeta = {}
   readonly #send: (body: Uint8Array, meta: [string, string][]) => Promise<Response>
 
+  /** `send` posts one request's events with the connection's meta (tests answer it themselves). */
   constructor(send: (body: Uint8Array, meta: [string, string][]) => Promise<Response>) {
     this.#send = send
+  }
+
+  /** The exchange of a real connection: `wohRequest`s to `target`, always to the origin itself. */
+  static to(target: WohTarget, send: SendToOrigin): WohExchange {
+    return new WohExchange((body, meta) => send(wohRequest(target, body, meta), { direct: true }))
   }
 
   /** POSTs events (possibly none: a keep-alive poll) with the current meta. */

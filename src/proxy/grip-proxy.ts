@@ -5,18 +5,12 @@
  * @module
  */
 import { GatewayError } from '../errors.ts'
-import type { FanoutTier } from '../fanout.ts'
+import type { FanoutTier, OriginAgain, SendToOrigin } from '../fanout.ts'
 import { toResponse } from '../grip/client-response.ts'
 import { isGripAnswer } from '../grip/grip-response.ts'
 import { parseInstruct } from '../grip/instruct.ts'
-import type { LastIds, OriginAgain } from '../hub/hold-context.ts'
-import { bufferForReplay, readUpTo } from './replay-body.ts'
-
-/** Sends a request to its route's origin: through the cache, or `direct` around it. */
-export type SendToOrigin = (
-  request: Request,
-  options: { lastIds?: LastIds; direct: boolean }
-) => Promise<Response>
+import { readUpTo } from '../http/body.ts'
+import { bufferForReplay } from './replay-body.ts'
 
 /** Largest client body kept for replays, and largest non-stream instruction body (§2.2). */
 export const GRIP_BODY_LIMIT = 100_000

@@ -1,9 +1,9 @@
 /**
- * Request and response bodies the GRIP proxy needs whole: a client body it may have to
- * send again (retries, GRIP.md §4.3) and an instruction body it must parse.
+ * The client body the GRIP proxy may have to send again (retries, GRIP.md §4.3), kept whole
+ * up to a limit.
  * @module
  */
-import { concatBytes, readStreamUpTo } from '../http/bytes.ts'
+import { concatBytes } from '../http/bytes.ts'
 
 /**
  * Reads up to `limit` bytes of the client's body so the request can be replayed.
@@ -59,9 +59,4 @@ export async function bufferForReplay(
     }),
     body,
   }
-}
-
-/** Reads a response body whole, or `undefined` once it passes `limit` bytes. */
-export function readUpTo(response: Response, limit: number): Promise<Uint8Array | undefined> {
-  return readStreamUpTo(response.body, limit)
 }

@@ -1,10 +1,21 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import { createFastlyPurger } from '../../edge/fastly/purger.ts'
+import { runPurgerContract } from '../contract/purger.contract.ts'
 import { calls } from './shims/calls.ts'
 import { failPurge, purges } from './shims/compute.ts'
 import { resetShims } from './shims/reset.ts'
 
 beforeEach(resetShims)
+
+runPurgerContract('the Fastly purger', {
+  softPurges: true,
+  make: () => ({
+    purger: createFastlyPurger(),
+    refuse: (key) => failPurge(key),
+    reached: () =>
+      calls.filter((call) => call.api === 'purgeSurrogateKey').map((call) => String(call.args[0])),
+  }),
+})
 
 describe('the Fastly purger (purgeSurrogateKey)', () => {
   it('purges each key through the hostcall, hard or soft', async () => {

@@ -53,6 +53,8 @@ export class FakeWsSocket implements WsSocket {
   readonly sent: Array<string | Uint8Array> = []
   bufferedAmount = 0
   closed = false
+  /** The code and reason the socket was closed with, by either side (none: dropped). */
+  closedWith: { code: number | undefined; reason: string } | undefined
   readonly #handler: WsHandler
 
   constructor(handler: WsHandler) {
@@ -78,13 +80,14 @@ export class FakeWsSocket implements WsSocket {
     else this.#handler.onMessage(data, kind === 'binary')
   }
   /** The client closes (or drops) its side. */
-  clientClose(code: number | undefined, clean = true): void {
-    this.#end(code, '', clean)
+  clientClose(code: number | undefined, clean = true, reason = ''): void {
+    this.#end(code, reason, clean)
   }
 
   #end(code: number | undefined, reason: string, clean: boolean): void {
     if (this.closed) return
     this.closed = true
+    this.closedWith = { code, reason }
     setImmediate(() => this.#handler.onClose(code, reason, clean))
   }
 }

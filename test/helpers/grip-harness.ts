@@ -5,13 +5,13 @@
  * Nothing here waits on real time; `settle()` only lets pending promises run.
  */
 import type { GripConfig, LimitsConfig, OriginConfig } from '../../src/config/types.ts'
+import type { LastIds, SendToOrigin } from '../../src/fanout.ts'
 import { type Instruct, parseInstruct } from '../../src/grip/instruct.ts'
 import { prepareGripHeaders } from '../../src/grip/origin-request.ts'
 import { type PublishItem, parsePublishBody } from '../../src/grip/publish-item.ts'
 import { EmbeddedFanout } from '../../src/hub/embedded-fanout.ts'
-import type { LastIds } from '../../src/hub/hold-context.ts'
 import { forwarderFor } from '../../src/proxy/forward.ts'
-import { proxyWithGrip, type SendToOrigin } from '../../src/proxy/grip-proxy.ts'
+import { proxyWithGrip } from '../../src/proxy/grip-proxy.ts'
 import { CaptureLogger } from '../fakes/capture-logger.ts'
 import { FakeClock } from '../fakes/fake-clock.ts'
 import { MemoryOrigin } from '../fakes/memory-origin.ts'

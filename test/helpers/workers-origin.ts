@@ -6,10 +6,11 @@
  *
  * Paths: `/cached/<name>?keys=a,b` answers `public, max-age=60` tagged with the keys and a
  * body naming how often the path was fetched; `/gzip/<name>` answers gzip bytes;
- * `/grip/*` is the GRIP origin of the fanout tests (workers-grip-origin.ts); anything else is
- * a 404.
+ * `/grip/*` is the GRIP origin of the fanout tests (workers-grip-origin.ts); `/contract/*` is
+ * the origin of the `Origin` contract (contract-origin.ts); anything else is a 404.
  */
 import { gzipSync } from 'node:zlib'
+import { contractOrigin } from './contract-origin.ts'
 import { GZIP_TEXT } from './workers-fixture.ts'
 import { gripTestOrigin } from './workers-grip-origin.ts'
 
@@ -24,6 +25,10 @@ export async function workersTestOrigin(request: Request): Promise<Response> {
     return new Response('outside the test origin', { status: 502 })
   // The fanout tier's GRIP answers (stream, long-poll, WebSocket-over-HTTP).
   if (url.pathname.startsWith('/grip/')) return gripTestOrigin(request, url)
+  if (url.pathname.startsWith('/contract/')) {
+    const path = url.pathname.slice('/contract'.length)
+    return contractOrigin(new Request(new URL(`${path}${url.search}`, url), request))
+  }
   const count = (hits.get(url.pathname) ?? 0) + 1
   hits.set(url.pathname, count)
   if (url.pathname.startsWith('/cached/')) {

@@ -5,7 +5,7 @@
  * closed, and its slot was never released. Anyone could fill `limits.maxConnections` that way
  * (one request per slot, no credentials) and every later stream, long-poll and socket got
  * 503; the origin was left with OPENs never closed. The handshake is now checked first
- * (src/proxy/ws-handshake.ts), and a client that leaves before its upgrade completes ends its
+ * (src/hub/ws-handshake.ts), and a client that leaves before its upgrade completes ends its
  * session (edge/node/websocket.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'

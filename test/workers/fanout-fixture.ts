@@ -5,8 +5,12 @@
  */
 import { createExecutionContext, env, runInDurableObject } from 'cloudflare:test'
 import type { ChannelRoom } from '../../edge/cloudflare/fanout/channel-room.ts'
-import type { ConnectionHolder } from '../../edge/cloudflare/fanout/connection-holder.ts'
-import { durableObjectExtras, type FanoutEnv } from '../../edge/cloudflare/fanout/index.ts'
+import {
+  type ChannelRoomRpc,
+  type ConnectionHolderRpc,
+  durableObjectExtras,
+  type FanoutEnv,
+} from '../../edge/cloudflare/fanout/index.ts'
 import { createWorker } from '../../edge/cloudflare/worker.ts'
 import type { GripLogEntry } from '../helpers/workers-grip-origin.ts'
 
@@ -49,7 +53,7 @@ export const room = (channel: string) =>
  * env (`Cloudflare.Env`), which ours, typed over `FanoutEnv`, are not.
  */
 export function inside<T, R>(
-  stub: DurableObjectStub<ChannelRoom> | DurableObjectStub<ConnectionHolder>,
+  stub: DurableObjectStub<ChannelRoomRpc> | DurableObjectStub<ConnectionHolderRpc>,
   callback: (instance: T, state: DurableObjectState) => R | Promise<R>
 ): Promise<R> {
   return runInDurableObject(stub as unknown as DurableObjectStub, (instance, state) =>
@@ -62,7 +66,7 @@ export const holdersOf = (channel: string) =>
   inside(room(channel), (instance: ChannelRoom) => instance.holderIds())
 
 /** The holder with id string `id`. */
-export const holderStub = (id: string): DurableObjectStub<ConnectionHolder> =>
+export const holderStub = (id: string): DurableObjectStub<ConnectionHolderRpc> =>
   fanoutEnv.HOLDERS.get(fanoutEnv.HOLDERS.idFromString(id))
 
 /** Waits until `check` holds (polling real time: the objects work concurrently). */
@@ -81,7 +85,7 @@ export async function eventually<T>(
 }
 
 /** The one holder registered for `channel`, once it is registered. */
-export async function holderOf(channel: string): Promise<DurableObjectStub<ConnectionHolder>> {
+export async function holderOf(channel: string): Promise<DurableObjectStub<ConnectionHolderRpc>> {
   const [id] = await eventually(
     () => holdersOf(channel),
     (ids) => ids.length === 1

@@ -22,17 +22,23 @@ export function captureLogger(): Logger & {
   return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') }
 }
 
-/** A purger that records its calls and fails the keys it is told to. */
+/**
+ * A purger that records its calls and fails the keys in `failing`; hard only, like the zone
+ * purger it stands for (test/contract/purger.contract.ts).
+ */
 export class RecordingPurger implements Purger {
   readonly calls: { keys: string[]; soft: boolean }[] = []
   constructor(readonly failing: ReadonlySet<string> = new Set()) {}
 
   async purge(keys: readonly string[], soft: boolean): Promise<PurgeReport> {
     this.calls.push({ keys: [...keys], soft })
+    const distinct = [...new Set(keys)]
     return {
       soft: false,
-      purged: keys.filter((key) => !this.failing.has(key)),
-      failed: keys.filter((key) => this.failing.has(key)).map((key) => ({ key, reason: 'test' })),
+      purged: distinct.filter((key) => !this.failing.has(key)),
+      failed: distinct
+        .filter((key) => this.failing.has(key))
+        .map((key) => ({ key, reason: 'test' })),
     }
   }
 }

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { cacheTagFor, cacheTagHeader } from '../../edge/cloudflare/cache-tags.ts'
 import { TAGS_PER_CALL, ZonePurger, zonePurgerFrom } from '../../edge/cloudflare/purger.ts'
+import { runPurgerContract } from '../contract/purger.contract.ts'
+import { RecordingPurger } from './helpers.ts'
 
 interface Call {
   url: string
@@ -28,6 +30,42 @@ function recordingFetch(answer: (call: Call, index: number) => Response | Promis
 
 const success = () =>
   Response.json({ success: true, errors: [], messages: [], result: { id: 'z' } })
+
+// The API refuses a whole call: a batch holding a refused key's tag fails every key in it.
+runPurgerContract('ZonePurger', {
+  softPurges: false,
+  make: () => {
+    const refused = new Set<string>()
+    const { calls, fetcher } = recordingFetch(async (call) => {
+      const refusedTags = await Promise.all([...refused].map(cacheTagFor))
+      if (!call.tags.some((tag) => refusedTags.includes(tag))) return success()
+      return Response.json(
+        { success: false, errors: [{ code: 1012, message: 'request must contain valid tags' }] },
+        { status: 400 }
+      )
+    })
+    return {
+      purger: new ZonePurger({ zoneId: 'z', token: 't', fetch: fetcher }),
+      refuse: (key) => refused.add(key),
+      // The contract's keys are safe tags: each is its own tag.
+      reached: () => calls.flatMap((call) => call.tags),
+    }
+  },
+})
+
+runPurgerContract('RecordingPurger (workers)', {
+  softPurges: false,
+  make: () => {
+    const failing = new Set<string>()
+    const purger = new RecordingPurger(failing)
+    return {
+      purger,
+      refuse: (key) => failing.add(key),
+      // It is its own platform: what it was asked, each key once per call.
+      reached: () => purger.calls.flatMap((call) => [...new Set(call.keys)]),
+    }
+  },
+})
 
 describe('ZonePurger: the zone purge-by-tag API', () => {
   it('posts the tags with the bearer token to the zone purge endpoint', async () => {

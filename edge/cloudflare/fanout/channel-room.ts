@@ -11,11 +11,12 @@
  * @module
  */
 import { DurableObject } from 'cloudflare:workers'
+import type { PublishReport } from '../../../src/fanout.ts'
 import type { PublishItem } from '../../../src/grip/publish-item.ts'
-import type { PublishReport } from '../../../src/hub/hub.ts'
 import { LAST_ID_TTL_MS } from '../../../src/hub/sequencer.ts'
 import { workersLogger } from '../logger.ts'
 import type { FanoutEnv } from './env.ts'
+import type { ChannelRoomRpc } from './rpc.ts'
 
 const HOLDER_KEY = 'holder:'
 const LAST_ID_KEY = 'last-id'
@@ -27,7 +28,7 @@ interface StoredLastId {
 }
 
 /** The holders of one channel. */
-export class ChannelRoom extends DurableObject<FanoutEnv> {
+export class ChannelRoom extends DurableObject<FanoutEnv> implements ChannelRoomRpc {
   readonly #holders = new Set<string>()
   /** Per holder, the delivery in progress; the next batch waits for it. */
   readonly #queues = new Map<string, Promise<PublishReport | undefined>>()

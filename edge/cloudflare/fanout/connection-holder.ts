@@ -5,14 +5,14 @@
  * @module
  */
 import { DurableObject } from 'cloudflare:workers'
+import type { PublishReport } from '../../../src/fanout.ts'
 import type { PublishItem } from '../../../src/grip/publish-item.ts'
-import type { PublishReport } from '../../../src/hub/hub.ts'
 import { isWebSocketUpgrade } from '../../../src/proxy/classify.ts'
 import { workersLogger } from '../logger.ts'
 import type { FanoutEnv } from './env.ts'
 import { errorResponse } from './error-response.ts'
 import { HolderRuntime } from './holder-runtime.ts'
-import type { ReplayCallback } from './origin-link.ts'
+import type { ConnectionHolderRpc, ReplayCallback } from './rpc.ts'
 import { decodeHold, HOLD_PATH, type HoldPayload } from './wire.ts'
 
 /** What a holder holds, for tests and diagnostics. */
@@ -24,7 +24,7 @@ export interface HolderDescription {
 }
 
 /** One shard of connections. */
-export class ConnectionHolder extends DurableObject<FanoutEnv> {
+export class ConnectionHolder extends DurableObject<FanoutEnv> implements ConnectionHolderRpc {
   #runtime: HolderRuntime | undefined
 
   /** The engine, rebuilt (sockets restored) on the first event after a start or hibernation. */

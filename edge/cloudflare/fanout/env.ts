@@ -3,19 +3,17 @@
  * the gateway config (the same `GRIPGATE_CONFIG` the Worker parses) and the secrets it names.
  * @module
  */
-import { parseConfig, parseConfigText } from '../../../src/config/parse.ts'
 import type { GatewayConfig } from '../../../src/config/types.ts'
 import { GatewayError } from '../../../src/errors.ts'
-import { type GatewayEnv, stringVars } from '../env.ts'
-import type { ChannelRoom } from './channel-room.ts'
-import type { ConnectionHolder } from './connection-holder.ts'
+import { type ConfigEnv, configFromEnv } from '../config.ts'
+import type { ChannelRoomRpc, ConnectionHolderRpc } from './rpc.ts'
 
 /** The bindings and variables the fanout tier uses (wrangler.toml declares them). */
-export interface FanoutEnv extends Pick<GatewayEnv, 'GRIPGATE_CONFIG' | 'GRIPGATE_LOG'> {
+export interface FanoutEnv extends ConfigEnv {
   /** One `ChannelRoom` per channel, addressed with `idFromName(channel)`. */
-  CHANNELS: DurableObjectNamespace<ChannelRoom>
+  CHANNELS: DurableObjectNamespace<ChannelRoomRpc>
   /** `ConnectionHolder` shards, addressed with `idFromName('holder-<n>')`. */
-  HOLDERS: DurableObjectNamespace<ConnectionHolder>
+  HOLDERS: DurableObjectNamespace<ConnectionHolderRpc>
   /** Number of holder shards (default 16); change it only with care (docs/cloudflare.md). */
   GRIPGATE_HOLDER_SHARDS?: string
 }
@@ -38,9 +36,7 @@ export const holderName = (n: number) => `holder-${n}`
  * reaches an object, so failing here means the deployment changed under a running object.
  */
 export function loadConfig(env: FanoutEnv): GatewayConfig {
-  const raw = env.GRIPGATE_CONFIG ?? ''
-  const vars = stringVars(env)
-  const parsed = typeof raw === 'string' ? parseConfigText(raw, vars) : parseConfig(raw, vars)
+  const parsed = configFromEnv(env)
   if (!parsed.ok) {
     throw new GatewayError('CONFIG_INVALID', 500, 'GRIPGATE_CONFIG does not parse', {
       extras: { problems: parsed.error },

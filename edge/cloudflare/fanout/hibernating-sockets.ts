@@ -7,14 +7,14 @@
  * @module
  */
 import { Hono } from 'hono'
+import type { SendToOrigin } from '../../../src/fanout.ts'
 import { utf8 } from '../../../src/grip/bytes.ts'
 import { CLOSE_CODES } from '../../../src/grip/ws-close.ts'
 import type { Hub } from '../../../src/hub/hub.ts'
-import { WohExchange } from '../../../src/hub/woh-exchange.ts'
+import { WohExchange, type WohTarget, wohTarget } from '../../../src/hub/woh-exchange.ts'
+import { proxyWebSocket } from '../../../src/hub/ws-proxy.ts'
 import { WsSession, type WsSessionSnapshot } from '../../../src/hub/ws-session.ts'
 import type { Logger } from '../../../src/platform.ts'
-import type { SendToOrigin } from '../../../src/proxy/grip-proxy.ts'
-import { proxyWebSocket } from '../../../src/proxy/ws-proxy.ts'
 import type { WebSocketAcceptor } from '../../../src/ws-socket.ts'
 import { errorResponse } from './error-response.ts'
 import { workerdSocket } from './workerd-socket.ts'
@@ -22,16 +22,10 @@ import { workerdSocket } from './workerd-socket.ts'
 /** The part of `DurableObjectState` that holds hibernatable sockets. */
 export type SocketHost = Pick<DurableObjectState, 'acceptWebSocket' | 'getWebSockets' | 'getTags'>
 
-/** Where a socket's WebSocket-over-HTTP requests go: fixed for the connection. */
-interface WohTarget {
-  /** The WOH `Connection-Id`, also the socket's hibernation tag. */
-  id: string
-  url: string
-  /** Every WOH request's fields before `Meta-*` and `Content-Length` (ws-proxy.ts). */
-  headers: [string, string][]
-}
-
-/** What a socket's attachment holds (version 1). */
+/**
+ * What a socket's attachment holds (version 1): where its WebSocket-over-HTTP requests go
+ * (the WOH `Connection-Id` is also the socket's hibernation tag) and its session's state.
+ */
 interface SocketAttachment extends WohTarget {
   v: 1
   session: WsSessionSnapshot
@@ -66,8 +60,8 @@ export class HibernatingSockets {
     this.#send = send
     this.#logger = logger
     this.#app.all('*', (c) => {
-      const target: { value?: WohTarget } = {}
-      return proxyWebSocket(c, this.#capture(target), hub, this.#acceptor(target))
+      const target = wohTarget(c.req.raw)
+      return proxyWebSocket(c, send, hub, this.#acceptor(target), target)
     })
     this.#app.onError((error) => errorResponse(error, logger))
     for (const ws of host.getWebSockets()) this.#restore(ws, beforeRestore)
@@ -113,27 +107,15 @@ export class HibernatingSockets {
     return this.#held.size
   }
 
-  /** Wraps `send` to remember the OPEN request's URL and fields for later requests. */
-  #capture(target: { value?: WohTarget }): SendToOrigin {
-    return (request, options) => {
-      if (!target.value) {
-        const headers = [...request.headers].filter(([name]) => name !== 'content-length')
-        const id = request.headers.get('connection-id') ?? crypto.randomUUID()
-        target.value = { id, url: request.url, headers }
-      }
-      return this.#send(request, options)
-    }
-  }
-
-  #acceptor(target: { value?: WohTarget }): WebSocketAcceptor {
+  /** Accepts the upgrade of a socket whose requests go to `target`. */
+  #acceptor(target: WohTarget): WebSocketAcceptor {
     return {
       accept: (_c, headers, handler) => {
-        if (!target.value || !(handler instanceof WsSession))
-          throw new Error('an upgrade must start with an OPEN request and a WsSession')
+        if (!(handler instanceof WsSession)) throw new Error('an upgrade must carry a WsSession')
         const pair = new WebSocketPair()
         const [client, server] = [pair[0], pair[1]]
-        this.#host.acceptWebSocket(server, [target.value.id])
-        this.#track({ ws: server, target: target.value, session: handler })
+        this.#host.acceptWebSocket(server, [target.id])
+        this.#track({ ws: server, target, session: handler })
         handler.onOpen(workerdSocket(server))
         return new Response(null, { status: 101, webSocket: client, headers })
       },
@@ -149,7 +131,7 @@ export class HibernatingSockets {
     }
     const { v: _v, session: snapshot, ...target } = attachment
     for (const channel of snapshot.channels) beforeRestore(channel)
-    const exchange = new WohExchange(wohSender(target, this.#send))
+    const exchange = WohExchange.to(target, this.#send)
     const session = WsSession.restore(this.#hub, exchange, workerdSocket(ws), snapshot)
     this.#track({ ws, target, session })
   }
@@ -189,16 +171,5 @@ export class HibernatingSockets {
       this.#logger.warn('socket state cannot survive hibernation', { error: String(error) })
       held.ws.serializeAttachment(null)
     }
-  }
-}
-
-/** A restored socket's WOH requests, built as ws-proxy.ts builds them. */
-function wohSender(target: WohTarget, send: SendToOrigin) {
-  return (body: Uint8Array, meta: [string, string][]) => {
-    const headers = new Headers(target.headers)
-    for (const [name, value] of meta) headers.set(name, value)
-    headers.set('content-length', String(body.byteLength))
-    const init = { method: 'POST', headers, body: body as Uint8Array<ArrayBuffer> }
-    return send(new Request(target.url, init), { direct: true })
   }
 }

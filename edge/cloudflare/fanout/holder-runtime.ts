@@ -4,11 +4,11 @@
  * its sockets (rebuilt from their attachments) and its way back to the origin.
  * @module
  */
+import type { PublishReport, SendToOrigin } from '../../../src/fanout.ts'
 import type { PublishItem } from '../../../src/grip/publish-item.ts'
 import { EmbeddedFanout } from '../../../src/hub/embedded-fanout.ts'
-import type { Hub, PublishReport } from '../../../src/hub/hub.ts'
+import type { Hub } from '../../../src/hub/hub.ts'
 import type { Logger } from '../../../src/platform.ts'
-import type { SendToOrigin } from '../../../src/proxy/grip-proxy.ts'
 import { workersLogger } from '../logger.ts'
 import { WorkersOrigin } from '../origin.ts'
 import { AlarmClock } from './alarm-clock.ts'
@@ -16,7 +16,8 @@ import { type ChannelDirectory, ChannelRegistry } from './channel-registry.ts'
 import { type FanoutEnv, loadConfig } from './env.ts'
 import { HibernatingSockets } from './hibernating-sockets.ts'
 import { HolderTier } from './holder-tier.ts'
-import { originAgain, originSender, type ReplayCallback } from './origin-link.ts'
+import { originAgain, originSender } from './origin-link.ts'
+import type { ReplayCallback } from './rpc.ts'
 import { fromWire, type HoldPayload } from './wire.ts'
 
 /** One holder's engine. */

@@ -6,12 +6,10 @@
  */
 import type { Context } from 'hono'
 import { GatewayError } from '../../../src/errors.ts'
-import type { FanoutTier } from '../../../src/fanout.ts'
+import type { FanoutTier, OriginAgain, PublishReport } from '../../../src/fanout.ts'
 import type { PublishItem } from '../../../src/grip/publish-item.ts'
 import type { Instruct } from '../../../src/grip/types.ts'
 import type { EmbeddedFanout } from '../../../src/hub/embedded-fanout.ts'
-import type { OriginAgain } from '../../../src/hub/hold-context.ts'
-import type { PublishReport } from '../../../src/hub/hub.ts'
 import type { ChannelRegistry } from './channel-registry.ts'
 
 /** Holds on one holder. */

@@ -7,6 +7,7 @@
 export { ChannelRoom } from './channel-room.ts'
 export { ConnectionHolder, type HolderDescription } from './connection-holder.ts'
 export { DEFAULT_SHARDS, type FanoutEnv, holderName, shardCount } from './env.ts'
+export type { ChannelRoomRpc, ConnectionHolderRpc } from './rpc.ts'
 export {
   createDurableObjectFanout,
   type DurableObjectFanoutOptions,

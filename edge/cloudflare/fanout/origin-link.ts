@@ -7,14 +7,14 @@
  */
 import { markOutcome, stripEdgeOnly } from '../../../src/cache/respond.ts'
 import type { GatewayConfig } from '../../../src/config/types.ts'
-import type { FanoutTier } from '../../../src/fanout.ts'
+import type { FanoutTier, OriginAgain, SendToOrigin } from '../../../src/fanout.ts'
 import { withoutHopByHop } from '../../../src/http/headers.ts'
-import type { LastIds, OriginAgain } from '../../../src/hub/hold-context.ts'
 import type { Clock, Logger, Origin } from '../../../src/platform.ts'
 import { clientPeer, trustedProxies } from '../../../src/proxy/forwarding.ts'
-import { proxyWithGrip, type SendToOrigin } from '../../../src/proxy/grip-proxy.ts'
+import { proxyWithGrip } from '../../../src/proxy/grip-proxy.ts'
 import { routeForward } from '../../../src/proxy/route-forward.ts'
 import { cloudflareClientAddress } from '../client-address.ts'
+import type { ReplayCallback } from './rpc.ts'
 import type { WireRequest } from './wire.ts'
 
 /**
@@ -47,9 +47,6 @@ export function originSender(
     })
   }
 }
-
-/** A replay handled by whoever holds the client's body (the Worker, over RPC). */
-export type ReplayCallback = (lastIds: LastIds) => Promise<Response>
 
 /**
  * The `OriginAgain` of a hold that arrived from the Worker: replays go to the origin from

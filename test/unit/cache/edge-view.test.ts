@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { edgeView, TARGETED_FIELDS } from '../../../src/cache/edge-view.ts'
 import type { RouteCacheConfig } from '../../../src/config/types.ts'
+import { EPOCH } from '../../fakes/fake-clock.ts'
 
 interface Case {
   name: string
@@ -136,7 +137,7 @@ describe('edgeView', () => {
       cc: 'max-age=60',
     },
   ])('$name', ({ headers, cache = 'origin', cc, mustRevalidate, staleIfError, routeKeys }) => {
-    const view = edgeView(headers, cache)
+    const view = edgeView(headers, cache, EPOCH)
     expect(view.policyHeaders['cache-control']).toBe(cc)
     expect(view.mustRevalidate).toBe(mustRevalidate ?? false)
     expect(view.staleIfError).toBe(staleIfError ?? 0)
@@ -152,7 +153,8 @@ describe('edgeView', () => {
         'surrogate-control': 'max-age=30',
         etag: '"a"',
       },
-      'origin'
+      'origin',
+      EPOCH
     )
     expect(view.policyHeaders).toEqual({ 'cache-control': 'max-age=60', etag: '"a"' })
   })
@@ -160,27 +162,29 @@ describe('edgeView', () => {
   it('ignores Expires when a targeted field applies (RFC 9213 §2.1)', () => {
     const view = edgeView(
       { 'cdn-cache-control': 'public', expires: 'Wed, 01 Jan 2025 01:00:00 GMT' },
-      'origin'
+      'origin',
+      EPOCH
     )
     expect(view.policyHeaders).toEqual({ 'cache-control': 'public' })
   })
 
   it('keeps Pragma and Expires when the origin headers apply', () => {
     const headers = { pragma: 'no-cache', expires: 'Wed, 01 Jan 2025 00:01:00 GMT' }
-    expect(edgeView(headers, 'origin').policyHeaders).toEqual(headers)
+    expect(edgeView(headers, 'origin', EPOCH).policyHeaders).toEqual(headers)
   })
 
   it('drops Expires and Pragma under a route override', () => {
     const view = edgeView(
       { pragma: 'no-cache', expires: 'Wed, 01 Jan 2025 00:01:00 GMT', etag: '"a"' },
-      { ttl: 10 }
+      { ttl: 10 },
+      EPOCH
     )
     expect(view.policyHeaders).toEqual({ 'cache-control': 'public, s-maxage=10', etag: '"a"' })
   })
 
   it('does not modify the headers it is given', () => {
     const headers = { 'cache-control': 'max-age=1, must-revalidate', 'surrogate-control': 'x' }
-    edgeView(headers, { ttl: 5 })
+    edgeView(headers, { ttl: 5 }, EPOCH)
     expect(headers).toEqual({
       'cache-control': 'max-age=1, must-revalidate',
       'surrogate-control': 'x',

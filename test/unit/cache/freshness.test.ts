@@ -10,7 +10,7 @@ import {
 } from '../../../src/cache/freshness.ts'
 import type { StoredResponse } from '../../../src/cache/store.ts'
 import type { RouteCacheConfig } from '../../../src/config/types.ts'
-import { FakeClock } from '../../fakes/fake-clock.ts'
+import { EPOCH, FakeClock } from '../../fakes/fake-clock.ts'
 
 const req = (headers: Record<string, string> = {}): PolicyRequest => ({
   url: '/a',
@@ -34,7 +34,7 @@ function makeEntry(
 ): StoredResponse {
   const preq = req(options.request)
   const status = options.status ?? 200
-  const view = edgeView(headers, options.cache ?? 'origin')
+  const view = edgeView(headers, options.cache ?? 'origin', EPOCH)
   const policy = factory.create(preq, { status, headers: view.policyHeaders }).toObject()
   return {
     primaryKey: 'gw.test/a',

@@ -1,9 +1,22 @@
 /** The fakes other tests lean on, kept honest. */
+import { Hono } from 'hono'
 import { describe, expect, it } from 'vitest'
 import { OriginTimeoutError, OriginUnreachableError } from '../../../src/platform.ts'
+import {
+  CONTRACT_MAX_OBJECT_BYTES,
+  runCacheStoreContract,
+  storedEntry,
+} from '../../contract/cache-store.contract.ts'
+import { runOriginContract } from '../../contract/origin.contract.ts'
+import { runPurgerContract } from '../../contract/purger.contract.ts'
+import { runWebSocketAcceptorContract } from '../../contract/ws-acceptor.contract.ts'
 import { CaptureLogger } from '../../fakes/capture-logger.ts'
 import { EPOCH, FakeClock } from '../../fakes/fake-clock.ts'
+import { FaultyStore } from '../../fakes/faulty-store.ts'
 import { MemoryOrigin } from '../../fakes/memory-origin.ts'
+import { recordingPurger } from '../../fakes/recording-purger.ts'
+import { contractOrigin } from '../../helpers/contract-origin.ts'
+import { FakeWsAcceptor } from '../../helpers/fuzz-gateway.ts'
 
 const CONFIG = { url: 'http://origin.test', timeoutMs: 250 }
 
@@ -87,4 +100,89 @@ describe('CaptureLogger', () => {
     ])
     expect(logger.messages('warn')).toEqual(['b'])
   })
+})
+
+runCacheStoreContract(
+  'FaultyStore, healthy',
+  () => new FaultyStore({ maxBytes: 4 * 1024 * 1024, maxObjectBytes: CONTRACT_MAX_OBJECT_BYTES })
+)
+
+describe('FaultyStore', () => {
+  it('refuses every put once failPuts is set, and keeps nothing', async () => {
+    const store = new FaultyStore({ maxBytes: 1 << 20, maxObjectBytes: 1 << 16 })
+    store.failPuts = true
+    await expect(store.put(storedEntry())).rejects.toThrow('store unavailable')
+    expect(store.refusedPuts).toBe(1)
+    expect(await store.lookup('gw.test/a', EPOCH)).toEqual([])
+  })
+})
+
+runPurgerContract('RecordingPurger', {
+  softPurges: true,
+  make: () => {
+    const failing: Record<string, string> = {}
+    const log: string[] = []
+    return {
+      purger: recordingPurger(failing, log),
+      refuse: (key) => {
+        failing[key] = 'refused'
+      },
+      reached: () => log.map((line) => line.replace(/^purge (\S+).*$/, '$1')),
+    }
+  },
+})
+
+runOriginContract('MemoryOrigin', {
+  make: () => {
+    // One fake per origin the suite reaches, each in the state that origin is in.
+    const answering = new MemoryOrigin(contractOrigin)
+    const unreachable = new MemoryOrigin(contractOrigin)
+    unreachable.setState('unreachable')
+    const silent = new MemoryOrigin(contractOrigin)
+    silent.setState('slow')
+    const byUrl = new Map([
+      ['http://up.test', answering],
+      ['http://down.test', unreachable],
+      ['http://silent.test', silent],
+    ])
+    return {
+      origin: { fetch: (request, config) => byUrl.get(config.url)!.fetch(request, config) },
+      answering: { url: 'http://up.test', timeoutMs: 300 },
+      unreachable: { url: 'http://down.test', timeoutMs: 300 },
+      silent: { url: 'http://silent.test', timeoutMs: 100 },
+      close: async () => {},
+    }
+  },
+})
+
+runWebSocketAcceptorContract('FakeWsAcceptor', {
+  make: () => {
+    const acceptor = new FakeWsAcceptor()
+    return {
+      async connect(headers, handler) {
+        const app = new Hono().get('*', (c) => acceptor.accept(c, headers, handler))
+        const answer = await app.fetch(new Request('http://gw.test/ws'))
+        const socket = acceptor.sockets.at(-1)!
+        return {
+          upgradeHeaders: Object.fromEntries(answer.headers),
+          send: (data) =>
+            typeof data === 'string'
+              ? socket.clientSend(new TextEncoder().encode(data), 'text')
+              : socket.clientSend(data, 'binary'),
+          close: (code, reason) => socket.clientClose(code, true, reason),
+          async message(count) {
+            const data = socket.sent[count - 1]
+            if (data === undefined) throw new Error(`no message ${count}`)
+            return { data, binary: typeof data !== 'string' }
+          },
+          async closed() {
+            const closed = socket.closedWith
+            if (closed?.code === undefined) throw new Error('not closed with a code')
+            return { code: closed.code, reason: closed.reason }
+          },
+        }
+      },
+      close: async () => {},
+    }
+  },
 })

@@ -1,7 +1,7 @@
 import { decodeProtectedHeader, jwtVerify } from 'jose'
 import { describe, expect, it } from 'vitest'
+import type { LastIds } from '../../../src/fanout.ts'
 import { GRIP_FEATURES, prepareGripHeaders } from '../../../src/grip/origin-request.ts'
-import type { LastIds } from '../../../src/hub/hold-context.ts'
 import { EPOCH } from '../../fakes/fake-clock.ts'
 
 const GRIP = { key: 'changeme', iss: 'gripgate-test' }

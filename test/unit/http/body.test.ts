@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { readJsonLimited, readTextLimited } from '../../../src/http/body.ts'
+import { readJsonLimited, readTextLimited, readUpTo } from '../../../src/http/body.ts'
 import { gatewayErrorOf } from '../../helpers/gateway-error.ts'
 
 const encoder = new TextEncoder()
@@ -80,5 +80,40 @@ describe('readJsonLimited', () => {
   it('answers 413 before trying to parse', async () => {
     const { request } = streamed(['{"a":"', 'x'.repeat(200), '"}'])
     expect((await gatewayErrorOf(readJsonLimited(request, 100))).status).toBe(413)
+  })
+})
+
+describe('readUpTo', () => {
+  /** An origin answer whose body arrives in `chunks`. */
+  const answer = (chunks: string[]) => {
+    const { request, state } = streamed(chunks)
+    return { response: new Response(request.body), state }
+  }
+  const decode = (bytes: Uint8Array | undefined) =>
+    bytes === undefined ? undefined : new TextDecoder().decode(bytes)
+
+  it.each([
+    { name: 'no body', response: () => new Response(null, { status: 204 }), limit: 4, want: '' },
+    { name: 'a body under the limit', response: () => new Response('abc'), limit: 4, want: 'abc' },
+    {
+      name: 'several chunks up to the limit',
+      response: () => answer(['ab', 'cd']).response,
+      limit: 4,
+      want: 'abcd',
+    },
+    {
+      name: 'a body over the limit',
+      response: () => answer(['ab', 'cd', 'e']).response,
+      limit: 4,
+      want: undefined,
+    },
+  ])('reads $name', async ({ response, limit, want }) => {
+    expect(decode(await readUpTo(response(), limit))).toBe(want)
+  })
+
+  it('cancels the body once it passes the limit', async () => {
+    const { response, state } = answer(['abc', 'def', 'never read'])
+    expect(await readUpTo(response, 4)).toBeUndefined()
+    expect(state.cancelled).toBe(true)
   })
 })

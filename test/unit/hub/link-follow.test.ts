@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { LastIds, OriginAgain } from '../../../src/hub/hold-context.ts'
+import type { LastIds, OriginAgain } from '../../../src/fanout.ts'
 import { followLink } from '../../../src/hub/link-follow.ts'
 import { answer } from '../../helpers/grip-harness.ts'
 

@@ -3,7 +3,8 @@
  * client for each kind of origin answer.
  */
 import { describe, expect, it } from 'vitest'
-import { GRIP_BODY_LIMIT, proxyWithGrip, type SendToOrigin } from '../../../src/proxy/grip-proxy.ts'
+import type { SendToOrigin } from '../../../src/fanout.ts'
+import { GRIP_BODY_LIMIT, proxyWithGrip } from '../../../src/proxy/grip-proxy.ts'
 import { gatewayErrorOf } from '../../helpers/gateway-error.ts'
 import { answer, collect, gripHarness, hubHarness, settle } from '../../helpers/grip-harness.ts'
 

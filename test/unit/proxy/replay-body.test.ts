@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { bufferForReplay, readUpTo } from '../../../src/proxy/replay-body.ts'
+import { bufferForReplay } from '../../../src/proxy/replay-body.ts'
 
 const encode = (text: string) => new TextEncoder().encode(text)
 const decode = (bytes: Uint8Array | null | undefined) =>
@@ -66,33 +66,6 @@ describe('bufferForReplay', () => {
     const source = chunked(['abc', 'def', 'ghi'])
     const kept = await bufferForReplay(post(source.stream), 2)
     await kept.request.body?.cancel()
-    expect(source.state.cancelled).toBe(true)
-  })
-})
-
-describe('readUpTo', () => {
-  it.each([
-    { name: 'no body', response: () => new Response(null, { status: 204 }), limit: 4, want: '' },
-    { name: 'a body under the limit', response: () => new Response('abc'), limit: 4, want: 'abc' },
-    {
-      name: 'several chunks up to the limit',
-      response: () => new Response(chunked(['ab', 'cd']).stream),
-      limit: 4,
-      want: 'abcd',
-    },
-    {
-      name: 'a body over the limit',
-      response: () => new Response(chunked(['ab', 'cd', 'e']).stream),
-      limit: 4,
-      want: undefined,
-    },
-  ])('reads $name', async ({ response, limit, want }) => {
-    expect(decode(await readUpTo(response(), limit))).toBe(want)
-  })
-
-  it('cancels the body once it passes the limit', async () => {
-    const source = chunked(['abc', 'def', 'never read'])
-    expect(await readUpTo(new Response(source.stream), 4)).toBeUndefined()
     expect(source.state.cancelled).toBe(true)
   })
 })

@@ -1,5 +1,19 @@
 import { describe, expect, it } from 'vitest'
 import { purgerFromKeyPurge } from '../../../src/purge/purger.ts'
+import { runPurgerContract } from '../../contract/purger.contract.ts'
+
+runPurgerContract('purgerFromKeyPurge', {
+  softPurges: true,
+  make: () => {
+    const refused = new Set<string>()
+    const reached: string[] = []
+    const purger = purgerFromKeyPurge((key) => {
+      reached.push(key)
+      if (refused.has(key)) throw new Error('refused')
+    })
+    return { purger, refuse: (key) => refused.add(key), reached: () => reached }
+  },
+})
 
 describe('purgerFromKeyPurge', () => {
   it('purges each key once, in order, with the mode', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { handshakeError } from '../../../src/proxy/ws-handshake.ts'
+import { handshakeError } from '../../../src/hub/ws-handshake.ts'
 
 const KEY = 'dGhlIHNhbXBsZSBub25jZQ=='
 const VALID = {

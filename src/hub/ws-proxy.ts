@@ -6,25 +6,14 @@
  */
 import type { Context } from 'hono'
 import { GatewayError } from '../errors.ts'
+import type { SendToOrigin } from '../fanout.ts'
 import { encodeWsEvents } from '../grip/ws-events.ts'
-import { isMetaHeader, isSetMetaHeader } from '../grip/ws-meta.ts'
-import { toPairs } from '../http/headers.ts'
-import type { Hub } from '../hub/hub.ts'
-import { WOH_CONTENT_TYPE, WohExchange } from '../hub/woh-exchange.ts'
-import { WsSession } from '../hub/ws-session.ts'
+import { isSetMetaHeader } from '../grip/ws-meta.ts'
 import type { WebSocketAcceptor } from '../ws-socket.ts'
-import type { SendToOrigin } from './grip-proxy.ts'
+import type { Hub } from './hub.ts'
+import { WohExchange, type WohTarget, wohTarget } from './woh-exchange.ts'
 import { handshakeError } from './ws-handshake.ts'
-
-/** Handshake fields that describe the client's connection, not the WOH requests (§7.2). */
-const NOT_FORWARDED = [
-  'upgrade',
-  'connection',
-  'accept',
-  'content-length',
-  'connection-id',
-  'sec-websocket-extensions',
-]
+import { WsSession } from './ws-session.ts'
 
 /** Origin answer fields that must not reach the client's 101. */
 const NOT_FOR_CLIENT = [
@@ -37,12 +26,17 @@ const NOT_FOR_CLIENT = [
   'cache-status',
 ]
 
-/** Runs a client's upgrade through the origin. */
+/**
+ * Runs a client's upgrade through the origin. `target` is given by a caller that must know
+ * where the socket's requests go (a Durable Object saves it to rebuild the socket); a new one
+ * is made otherwise.
+ */
 export async function proxyWebSocket(
   c: Context,
   send: SendToOrigin,
   hub: Hub,
-  acceptor: WebSocketAcceptor | undefined
+  acceptor: WebSocketAcceptor | undefined,
+  target?: WohTarget
 ): Promise<Response> {
   const request = c.req.raw
   if (!acceptor)
@@ -58,20 +52,7 @@ export async function proxyWebSocket(
       `the gateway holds ${hub.limits.maxConnections} connections already`
     )
   }
-  // Kept for the socket's lifetime: plain pairs and the URL's text, not a Headers object and
-  // the whole client Request.
-  const base = toPairs(wohHeaders(request.headers, crypto.randomUUID()))
-  const url = request.url
-  const exchange = new WohExchange((body, meta) => {
-    const headers = new Headers(base)
-    for (const [name, value] of meta) headers.set(name, value)
-    // Sized, not chunked: Pushpin sends Content-Length, `0` on a keep-alive poll (§7.2).
-    headers.set('content-length', String(body.byteLength))
-    return send(
-      new Request(url, { method: 'POST', headers, body: body as Uint8Array<ArrayBuffer> }),
-      { direct: true }
-    )
-  })
+  const exchange = WohExchange.to(target ?? wohTarget(request), send)
   let reply: Awaited<ReturnType<WohExchange['readOpen']>>
   let openHeaders: Headers
   try {
@@ -84,28 +65,18 @@ export async function proxyWebSocket(
   }
   if (!reply.ok) {
     hub.closeConnection('websocket')
-    if (reply.response)
+    if (reply.response) {
+      // The client gets no body: left unread, this one would hold the origin's connection.
+      await reply.response.body?.cancel()
       return new Response(null, {
         status: reply.response.status,
         // The origin's headers describe its answer, so its Content-Type stays (§7.2).
         headers: clientHeaders(reply.response.headers, ['content-type']),
       })
+    }
     throw new GatewayError('GRIP_BAD_INSTRUCT', 502, `WebSocket-over-HTTP: ${reply.reason}`)
   }
   return acceptor.accept(c, clientHeaders(openHeaders), new WsSession(hub, exchange, reply))
-}
-
-/** The fixed headers of every WOH request of one connection. */
-function wohHeaders(client: Headers, connectionId: string): Headers {
-  const headers = new Headers()
-  client.forEach((value, name) => {
-    if (!NOT_FORWARDED.includes(name) && !isMetaHeader(name)) headers.append(name, value)
-  })
-  headers.set('content-type', WOH_CONTENT_TYPE)
-  headers.set('accept', WOH_CONTENT_TYPE)
-  headers.set('connection-id', connectionId)
-  headers.set('sec-websocket-extensions', 'grip')
-  return headers
 }
 
 /** The origin's answer headers fit for the client; `keep` names fields to pass anyway. */

@@ -1,0 +1,34 @@
+/**
+ * What the fanout tier's Durable Objects answer over RPC: the Worker and the holders call a
+ * `ChannelRoom`, the Worker and the rooms call a `ConnectionHolder` (streams and sockets
+ * reach a holder by `fetch`, wire.ts). The namespaces of `FanoutEnv` are typed with these
+ * interfaces rather than with the classes, so the objects and the environment they read do
+ * not import each other.
+ * @module
+ */
+import type { LastIds, PublishReport } from '../../../src/fanout.ts'
+import type { PublishItem } from '../../../src/grip/publish-item.ts'
+import type { HoldPayload } from './wire.ts'
+
+/** A replay handled by whoever holds the client's body (the Worker, over RPC). */
+export type ReplayCallback = (lastIds: LastIds) => Promise<Response>
+
+/** One channel's room (channel-room.ts). */
+export interface ChannelRoomRpc extends Rpc.DurableObjectBranded {
+  /** From a holder: it has subscribers now; answers the channel's last id, if known. */
+  register(holderId: string): Promise<{ lastId?: string }>
+  /** From a holder: it has no subscriber left. */
+  unregister(holderId: string): Promise<void>
+  /** From the Worker: a batch of this channel's items, in publish order. */
+  publish(items: PublishItem[]): Promise<PublishReport>
+}
+
+/** One shard of client connections (connection-holder.ts). */
+export interface ConnectionHolderRpc extends Rpc.DurableObjectBranded {
+  /** From the Worker: a long-poll to hold; `replay` when only the Worker has the body. */
+  hold(payload: HoldPayload, replay?: ReplayCallback): Promise<Response>
+  /** From a room: one published batch, for this holder's subscribers. */
+  deliver(items: PublishItem[]): Promise<PublishReport>
+  /** From the Worker's stats endpoint. */
+  stats(): Promise<Record<string, unknown>>
+}

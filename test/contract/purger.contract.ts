@@ -1,0 +1,74 @@
+/**
+ * The `Purger` contract: every implementation (purgerFromKeyPurge, the Cloudflare zone
+ * purger, Fastly's hostcall purger, the RecordingPurger fake) runs this suite from its own
+ * test file, in its own vitest project. Never run directly: the name does not match vitest's
+ * include pattern.
+ * @module
+ */
+import { beforeEach, describe, expect, it } from 'vitest'
+import type { Purger } from '../../src/purge/purger.ts'
+
+/** One purger over a platform the test controls. */
+export interface PurgerUnderTest {
+  purger: Purger
+  /** Makes the platform refuse to purge `key` from now on. */
+  refuse(key: string): void
+  /** The keys the platform was asked to purge so far, in order, refused ones included. */
+  reached(): string[]
+}
+
+/** How the suite builds a purger and what the platform can do. */
+export interface PurgerContractOptions {
+  /** A new purger over a platform that has purged nothing and refuses nothing. */
+  make: () => PurgerUnderTest | Promise<PurgerUnderTest>
+  /** Whether the platform keeps a soft purge soft; one that cannot purges hard and says so. */
+  softPurges: boolean
+}
+
+/** Runs the shared `Purger` contract against purgers built by `make`. */
+export function runPurgerContract(name: string, options: PurgerContractOptions): void {
+  describe(`Purger contract: ${name}`, () => {
+    let under: PurgerUnderTest
+    beforeEach(async () => {
+      under = await options.make()
+    })
+
+    it('purges each key once, in the order given, and reports them', async () => {
+      const report = await under.purger.purge(['a', 'b', 'a'], false)
+      expect(report).toEqual({ soft: false, purged: ['a', 'b'], failed: [] })
+      expect(under.reached()).toEqual(['a', 'b'])
+    })
+
+    it('asks the platform nothing for no keys', async () => {
+      expect(await under.purger.purge([], false)).toEqual({ soft: false, purged: [], failed: [] })
+      expect(under.reached()).toEqual([])
+    })
+
+    it(
+      options.softPurges
+        ? 'keeps a soft purge soft'
+        : 'purges hard when asked for soft, and reports it',
+      async () => {
+        const report = await under.purger.purge(['s'], true)
+        expect(report).toEqual({ soft: options.softPurges, purged: ['s'], failed: [] })
+      }
+    )
+
+    it('reports a key the platform refuses, with a reason, instead of throwing', async () => {
+      under.refuse('bad')
+      const report = await under.purger.purge(['bad'], false)
+      expect(report.purged).toEqual([])
+      expect(report.failed).toHaveLength(1)
+      expect(report.failed[0]?.key).toBe('bad')
+      expect(report.failed[0]?.reason).toMatch(/\S/)
+    })
+
+    it('accounts for every key once, purged or failed, when one of them is refused', async () => {
+      under.refuse('bad')
+      const report = await under.purger.purge(['a', 'bad', 'b', 'a'], false)
+      const failed = report.failed.map((failure) => failure.key)
+      expect(failed).toContain('bad')
+      expect([...report.purged, ...failed].sort()).toEqual(['a', 'b', 'bad'])
+    })
+  })
+}

@@ -13,8 +13,9 @@ pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
+# exec: the subshell becomes node, so the PID kept for cleanup is the origin server's own.
 (cd "$suite" && npm_package_config_port="$origin_port" npm_package_config_protocol=http \
-  npm_package_config_pidfile="$work/origin.pid" node test-engine/server/server.mjs >"$work/origin.log" 2>&1) &
+  npm_package_config_pidfile="$work/origin.pid" exec node test-engine/server/server.mjs >"$work/origin.log" 2>&1) &
 pids+=($!)
 # The suite checks RFC 9111 behaviour, including request directives (§5.2.1), which the
 # gateway ignores by default as CDNs do: turn them on for it.

@@ -9,6 +9,7 @@ import { DEFAULT_IDLE_TIMEOUT_MS } from '../config/schema.ts'
 import type { OriginConfig } from '../config/types.ts'
 import { withIdleTimeout } from '../http/idle-timeout.ts'
 import {
+  type Clock,
   type Logger,
   type Origin,
   OriginTimeoutError,
@@ -27,6 +28,8 @@ export interface ForwardContext {
   name?: string
   /** Hears an origin that stalled mid-body (the client's response is aborted). */
   logger?: Pick<Logger, 'warn'> | undefined
+  /** Times the idle timeout (the platform's Clock); real timers when absent. */
+  clock?: Pick<Clock, 'schedule'> | undefined
 }
 
 /**
@@ -70,17 +73,22 @@ export function forwarderFor(
         error.origin ??= context.name
       throw error
     }
-    return withIdleTimeout(response, idleMs, () => {
-      const error = new OriginTimeoutError(
-        `origin ${config.url} sent nothing for ${idleMs} ms mid-body`,
-        { origin: context.name }
-      )
-      context.logger?.warn('origin stalled mid-body', {
-        origin: context.name,
-        url: target.href,
-        error: error.message,
-      })
-      return error
-    })
+    return withIdleTimeout(
+      response,
+      idleMs,
+      () => {
+        const error = new OriginTimeoutError(
+          `origin ${config.url} sent nothing for ${idleMs} ms mid-body`,
+          { origin: context.name }
+        )
+        context.logger?.warn('origin stalled mid-body', {
+          origin: context.name,
+          url: target.href,
+          error: error.message,
+        })
+        return error
+      },
+      context.clock && ((ms, fn) => context.clock!.schedule(ms, fn))
+    )
   }
 }

@@ -43,7 +43,7 @@ export function routeForward(
     target,
     request,
     (headers) => prepareGripHeaders(headers, config.grip, clock.now(), lastIds),
-    { peer: via.peer, logger: via.logger, name: route.origin }
+    { peer: via.peer, logger: via.logger, name: route.origin, clock }
   )
   return { route, forward }
 }

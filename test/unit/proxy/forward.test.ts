@@ -3,6 +3,7 @@ import type { OriginConfig } from '../../../src/config/types.ts'
 import { OriginTimeoutError, OriginUnreachableError } from '../../../src/platform.ts'
 import { forwarderFor, originHeaders, originUrl, VIA } from '../../../src/proxy/forward.ts'
 import { CaptureLogger } from '../../fakes/capture-logger.ts'
+import { FakeClock } from '../../fakes/fake-clock.ts'
 import { MemoryOrigin } from '../../fakes/memory-origin.ts'
 
 const origin = (url: string, extra: Partial<OriginConfig> = {}): OriginConfig => ({
@@ -211,7 +212,7 @@ describe('forwarderFor', () => {
     })
   })
 
-  it('errors a body that stalls past idleTimeoutMs, naming the origin and logging it', async () => {
+  it('errors a body that stalls past idleTimeoutMs on the clock, naming the origin and logging it', async () => {
     const memory = new MemoryOrigin(
       () =>
         new Response(
@@ -223,15 +224,20 @@ describe('forwarderFor', () => {
         )
     )
     const logger = new CaptureLogger()
+    const clock = new FakeClock()
     const forward = forwarderFor(
       memory,
-      { ...config, idleTimeoutMs: 5 },
+      { ...config, idleTimeoutMs: 5_000 },
       new Request('http://gw.test/'),
       undefined,
-      { name: 'app', logger }
+      { name: 'app', logger, clock }
     )
     const response = await forward({ method: 'GET', headers: new Headers() })
     const failure = response.text()
+    failure.catch(() => {})
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    expect(logger.records).toEqual([])
+    clock.advance(5_000)
     await expect(failure).rejects.toBeInstanceOf(OriginTimeoutError)
     await expect(failure).rejects.toMatchObject({ origin: 'app' })
     expect(logger.records).toMatchObject([

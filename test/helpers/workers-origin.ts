@@ -7,9 +7,11 @@
  * Paths: `/cached/<name>?keys=a,b` answers `public, max-age=60` tagged with the keys and a
  * body naming how often the path was fetched; `/gzip/<name>` answers gzip bytes;
  * `/grip/*` is the GRIP origin of the fanout tests (workers-grip-origin.ts); `/contract/*` is
- * the origin of the `Origin` contract (contract-origin.ts); anything else is a 404.
+ * the origin of the `Origin` contract (contract-origin.ts); `/black-box/*` is the origin of
+ * the black-box suite (black-box-origin.ts); anything else is a 404.
  */
 import { gzipSync } from 'node:zlib'
+import { blackBoxOrigin } from './black-box-origin.ts'
 import { contractOrigin } from './contract-origin.ts'
 import { GZIP_TEXT } from './workers-fixture.ts'
 import { gripTestOrigin } from './workers-grip-origin.ts'
@@ -28,6 +30,10 @@ export async function workersTestOrigin(request: Request): Promise<Response> {
   if (url.pathname.startsWith('/contract/')) {
     const path = url.pathname.slice('/contract'.length)
     return contractOrigin(new Request(new URL(`${path}${url.search}`, url), request))
+  }
+  if (url.pathname.startsWith('/black-box/')) {
+    const path = url.pathname.slice('/black-box'.length)
+    return blackBoxOrigin(new Request(new URL(`${path}${url.search}`, url), request))
   }
   const count = (hits.get(url.pathname) ?? 0) + 1
   hits.set(url.pathname, count)

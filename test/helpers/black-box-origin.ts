@@ -6,7 +6,8 @@
  *
  * Paths: `/bb/plain` answers a fixed text with `x-origin` and a 203 status (a status no
  * gateway would make up); `/bb/echo` answers JSON `{ method, headers }` of what reached it;
- * `/bb/cached/<name>` answers `public, max-age=60` with a body counting its fetches; any other
+ * `/bb/tagged` answers with the
+ * edge-only fields (`Surrogate-Key`, `Cache-Tag`, `Surrogate-Control`); `/bb/cached/<name>` answers `public, max-age=60` with a body counting its fetches; any other
  * path answers 200 `FORWARDED_MARK`, so a request that should never be forwarded shows.
  * @module
  */
@@ -44,6 +45,17 @@ export async function blackBoxOrigin(request: Request): Promise<Response> {
       { method: request.method, headers },
       { headers: { 'cache-control': 'no-store' } }
     )
+  }
+  if (path === '/bb/tagged') {
+    return new Response('tagged', {
+      headers: {
+        'content-type': 'text/plain',
+        'cache-control': 'public, max-age=60',
+        'surrogate-key': 'bb-tag',
+        'cache-tag': 'bb-tag',
+        'surrogate-control': 'max-age=60',
+      },
+    })
   }
   if (path.startsWith('/bb/cached/')) {
     const count = (fetches.get(path) ?? 0) + 1

@@ -11,6 +11,7 @@ import { consoleLogger } from '../../edge/node/logger.ts'
 import { type RunningGateway, startGateway } from '../../edge/node/server.ts'
 import { parseConfig } from '../../src/config/parse.ts'
 import {
+  BLACK_BOX_CASES,
   type CaseRequest,
   casesFor,
   casesNotFor,
@@ -123,4 +124,35 @@ describe('the black-box cases on Node', () => {
     })
   }
   for (const c of casesNotFor('node')) it.skip(`${c.name} (${c.only?.why})`, () => {})
+})
+
+// The suite is only as strict as its comparer: it must report every mismatch of an answer.
+describe('the black-box comparer', () => {
+  const find = (prefix: string) => BLACK_BOX_CASES.find((c) => c.name.startsWith(prefix))!
+
+  it('reports every mismatch at once, including a body that must not be there', () => {
+    const answer = {
+      status: 200,
+      headers: new Headers({ 'content-type': 'text/plain' }),
+      body: 'reached the black-box origin at //_gripgate/x',
+    }
+    expect(compareAnswer(find('//_gripgate/x'), 'node', answer, {})).toHaveLength(4)
+  })
+
+  it('checks absent fields and applies a platform difference key by key', () => {
+    const echo = find('hop-by-hop')
+    const seen = { 'x-hop': '1', 'grip-feature': 'status, link:next', host: 'gw.test' }
+    const answer = {
+      status: 200,
+      headers: new Headers(),
+      body: JSON.stringify({ method: 'GET', headers: seen }),
+    }
+    const mismatches = compareAnswer(echo, 'fastly', answer, { client: '1.2.3.4', proto: 'https' })
+    expect(mismatches).toContain('json.headers.x-hop: expected absent, got "1"')
+    expect(mismatches).toContain(
+      'json.headers.grip-feature: expected absent, got "status, link:next"'
+    )
+    expect(mismatches).toContain('json.headers.x-forwarded-for: expected "1.2.3.4", got undefined')
+    expect(mismatches.some((line) => line.startsWith('json.headers.host'))).toBe(false)
+  })
 })

@@ -7,7 +7,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { GatewayError } from '../../src/errors.ts'
-import { hasRepeatedHost } from '../../src/http/host-field.ts'
+import { hasRepeatedHost, isListHost } from '../../src/http/host-field.ts'
 
 const DETAIL = 'a request may carry one Host field'
 
@@ -24,7 +24,9 @@ export function refuseAmbiguousRequest(
   outgoing: ServerResponse
 ): boolean {
   if (refusedSockets.has(incoming.socket)) return true
-  if (!hasRepeatedHost(incoming.rawHeaders)) return false
+  // A list in one field (`Host: a, b`) is as ambiguous as two fields; @hono/node-server
+  // cannot build a URL from it either and would answer a bare 400 without a problem body.
+  if (!hasRepeatedHost(incoming.rawHeaders) && !isListHost(incoming.headers.host)) return false
   refusedSockets.add(incoming.socket)
   const body = `${JSON.stringify(new GatewayError('BAD_REQUEST', 400, DETAIL).toProblem())}\n`
   outgoing.writeHead(400, {
@@ -42,7 +44,7 @@ export function refuseAmbiguousRequest(
  * the front door (@hono/node-server closes the socket after a refused upgrade).
  */
 export function refusedUpgrade(incoming: IncomingMessage): Response | undefined {
-  if (!hasRepeatedHost(incoming.rawHeaders)) return undefined
+  if (!hasRepeatedHost(incoming.rawHeaders) && !isListHost(incoming.headers.host)) return undefined
   return new GatewayError('BAD_REQUEST', 400, DETAIL, {
     headers: { connection: 'close' },
   }).getResponse()

@@ -3,15 +3,9 @@
  * the fastly:* shims (helpers.ts buildApp), its origin fetch answered by the black-box origin,
  * and a fetch to the unreachable origin that fails as a refused connection does.
  */
-import { beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll } from 'vitest'
 import { SECRET_STORE } from '../../edge/fastly/stores.ts'
-import {
-  type CaseRequest,
-  casesFor,
-  casesNotFor,
-  compareAnswer,
-  filledRequest,
-} from '../helpers/black-box-cases.ts'
+import { type CaseRequest, describeBlackBox } from '../helpers/black-box-cases.ts'
 import { BB_PUBLISH_KEY, BB_PUBLISH_KEY_ENV, blackBoxConfig } from '../helpers/black-box-config.ts'
 import { blackBoxOrigin, UNREACHABLE_HOST } from '../helpers/black-box-origin.ts'
 import { buildApp, GRIP_KEY, type Sent, seedStores } from './helpers.ts'
@@ -74,13 +68,4 @@ async function send(request: CaseRequest) {
   return { status: response.status, headers: response.headers, body: await response.text() }
 }
 
-describe('the black-box cases on Fastly (shims)', () => {
-  for (const c of casesFor('fastly')) {
-    it(c.name, async () => {
-      for (const before of c.before ?? []) await send(filledRequest(before, vars))
-      const answer = await send(filledRequest(c.request, vars))
-      expect(compareAnswer(c, 'fastly', answer, vars)).toEqual([])
-    })
-  }
-  for (const c of casesNotFor('fastly')) it.skip(`${c.name} (${c.only?.why})`, () => {})
-})
+describeBlackBox('the black-box cases on Fastly (shims)', 'fastly', send, vars)

@@ -14,6 +14,7 @@
  * @module
  */
 
+import { describe, expect, it } from 'vitest'
 import { BB_PUBLISH_KEY, CATCH_ALL_HOST } from './black-box-config.ts'
 import { FORWARDED_MARK, PLAIN_TEXT } from './black-box-origin.ts'
 
@@ -468,4 +469,33 @@ export function compareAnswer(
     if (answer.body.includes(banned)) out.push(`body: must not contain ${JSON.stringify(banned)}`)
   }
   return out
+}
+
+/** A client's view of one answer. */
+export interface CaseAnswer {
+  status: number
+  headers: Headers
+  body: string
+}
+
+/**
+ * Runs every case for `platform` through `send`, one test each; the cases that cannot run
+ * there are listed as skipped with their reason. Each runner supplies only `send` and `vars`.
+ */
+export function describeBlackBox(
+  title: string,
+  platform: PlatformName,
+  send: (request: CaseRequest) => Promise<CaseAnswer>,
+  vars: Record<string, string>
+): void {
+  describe(title, () => {
+    for (const c of casesFor(platform)) {
+      it(c.name, async () => {
+        for (const before of c.before ?? []) await send(filledRequest(before, vars))
+        const answer = await send(filledRequest(c.request, vars))
+        expect(compareAnswer(c, platform, answer, vars)).toEqual([])
+      })
+    }
+    for (const c of casesNotFor(platform)) it.skip(`${c.name} (${c.only?.why})`, () => {})
+  })
 }

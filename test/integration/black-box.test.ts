@@ -13,10 +13,8 @@ import { parseConfig } from '../../src/config/parse.ts'
 import {
   BLACK_BOX_CASES,
   type CaseRequest,
-  casesFor,
-  casesNotFor,
   compareAnswer,
-  filledRequest,
+  describeBlackBox,
 } from '../helpers/black-box-cases.ts'
 import { BB_PUBLISH_KEY, BB_PUBLISH_KEY_ENV, blackBoxConfig } from '../helpers/black-box-config.ts'
 import { blackBoxOrigin } from '../helpers/black-box-origin.ts'
@@ -115,16 +113,7 @@ afterAll(async () => {
   })
 })
 
-describe('the black-box cases on Node', () => {
-  for (const c of casesFor('node')) {
-    it(c.name, async () => {
-      for (const before of c.before ?? []) await send(filledRequest(before, vars))
-      const answer = await send(filledRequest(c.request, vars))
-      expect(compareAnswer(c, 'node', answer, vars)).toEqual([])
-    })
-  }
-  for (const c of casesNotFor('node')) it.skip(`${c.name} (${c.only?.why})`, () => {})
-})
+describeBlackBox('the black-box cases on Node', 'node', send, vars)
 
 // The suite is only as strict as its comparer: it must report every mismatch of an answer.
 describe('the black-box comparer', () => {

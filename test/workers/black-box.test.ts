@@ -6,16 +6,9 @@
  * outboundService as the origin (workers-origin.ts, under `/black-box/`).
  */
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test'
-import { describe, expect, it } from 'vitest'
 import type { GatewayEnv } from '../../edge/cloudflare/env.ts'
 import worker from '../../edge/cloudflare/index.ts'
-import {
-  type CaseRequest,
-  casesFor,
-  casesNotFor,
-  compareAnswer,
-  filledRequest,
-} from '../helpers/black-box-cases.ts'
+import { type CaseRequest, describeBlackBox } from '../helpers/black-box-cases.ts'
 import { BB_PUBLISH_KEY, BB_PUBLISH_KEY_ENV, blackBoxConfig } from '../helpers/black-box-config.ts'
 import { UNREACHABLE_HOST } from '../helpers/black-box-origin.ts'
 import { freshNamespace } from './helpers.ts'
@@ -61,13 +54,4 @@ async function send(request: CaseRequest) {
   return { status: response.status, headers: response.headers, body }
 }
 
-describe('the black-box cases on Workers (workerd)', () => {
-  for (const c of casesFor('workers')) {
-    it(c.name, async () => {
-      for (const before of c.before ?? []) await send(filledRequest(before, vars))
-      const answer = await send(filledRequest(c.request, vars))
-      expect(compareAnswer(c, 'workers', answer, vars)).toEqual([])
-    })
-  }
-  for (const c of casesNotFor('workers')) it.skip(`${c.name} (${c.only?.why})`, () => {})
-})
+describeBlackBox('the black-box cases on Workers (workerd)', 'workers', send, vars)

@@ -64,7 +64,10 @@ export default defineConfig({
             miniflare: { bindings: WORKERS_TEST_BINDINGS, outboundService: workersTestOrigin },
           }),
         ],
-        test: { name: 'workers', include: ['test/workers/**/*.test.ts'], isolate: false },
+        // Each file keeps its own Miniflare (isolate: true): sharing one between files would
+        // save workerd start-ups, but a file may expect fresh holder shards (fanout-ws.test.ts
+        // reads a holder's earliest alarm, which another file's held poll moves).
+        test: { name: 'workers', include: ['test/workers/**/*.test.ts'] },
       },
     ],
   },

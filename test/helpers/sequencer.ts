@@ -1,10 +1,11 @@
 /**
  * The order in which `vitest run` starts test files. Vitest's own sequencer takes the projects
- * in name order (fastly, node, unit, workers), which left the slowest waits for last: the
- * Pushpin comparison of the `node` project (about 20 s, mostly waiting on Grip timeouts) and
- * workerd's start-up with the 5 s alarm of the `workers` project. Started first, they overlap
- * everything else. Within a project the order stays Vitest's: slowest first when its cache
- * knows the durations, largest file first when not (a fresh clone).
+ * in name order (fastly, node, unit, workers), so workerd's start-ups and the 5 s alarm wait of
+ * the workers project came last, with little left to overlap them. Here the projects with long
+ * waits start first: node (its largest file, the Pushpin comparison, spends about 20 s mostly
+ * waiting on Grip timeouts), then workers; the CPU-bound fastly and unit files fill the gaps.
+ * Within a project the order stays Vitest's: slowest first when its cache knows the
+ * durations, largest file first when not (a fresh clone).
  */
 import { BaseSequencer, type TestSpecification } from 'vitest/node'
 

@@ -1,45 +1,57 @@
 /**
- * The gateway as one Hono app: the only module that knows every route.
- * Platforms build their seams and call `createGateway`; nothing here names a platform.
+ * The gateway as one Hono app, the same on every platform: the only module that knows every
+ * route. A platform builds its seams (`Platform`: cache strategy, purger, fanout tier,
+ * origin) and calls `createGateway`; every request then takes one classification
+ * (`classifyRequest`), one publish flow, one purge flow, one auth check and one error handler.
+ * Nothing here names a platform.
  * @module
  */
-import type { MiddlewareHandler } from 'hono'
 import { Hono } from 'hono'
-import { isAuthorizedPublisher } from './auth/publish-auth.ts'
+import { admitPublisher } from './auth/publish-auth.ts'
 import { PullCache } from './cache/pull-cache.ts'
+import { type PullPath, storePullPath } from './cache/pull-path.ts'
 import type { GatewayConfig } from './config/types.ts'
 import { GatewayError, problemResponse } from './errors.ts'
 import type { FanoutTier, SendToOrigin } from './fanout.ts'
 import { isListHost } from './http/host-field.ts'
 import { EmbeddedFanout } from './hub/embedded-fanout.ts'
 import type { Platform } from './platform.ts'
-import { ADMIN_PREFIX, isAdminPath, isWebSocketUpgrade } from './proxy/classify.ts'
+import { classifyRequest, isAdminPath, isWebSocketUpgrade } from './proxy/classify.ts'
 import { type ClientPeer, clientPeer, trustedProxies } from './proxy/forwarding.ts'
 import { proxyWithGrip } from './proxy/grip-proxy.ts'
 import { originFailure } from './proxy/origin-failure.ts'
-import { routeForward } from './proxy/route-forward.ts'
+import { type GripMode, routeForward } from './proxy/route-forward.ts'
 import { handlePublish } from './publish/route.ts'
+import type { Purger } from './purge/purger.ts'
 import { handlePurge } from './purge/route.ts'
 import { statsSnapshot } from './stats.ts'
 
 /** A built gateway: the Hono app plus the parts platforms and tests reach into. */
 export interface Gateway {
   app: Hono
-  cache: PullCache
+  /** The core's cache, where the platform gave a store (absent on Fastly). */
+  cache: PullCache | undefined
+  pullPath: PullPath
+  purger: Purger
   tier: FanoutTier
 }
 
 /** Builds the gateway for a platform and a parsed config. */
 export function createGateway(platform: Platform, config: GatewayConfig): Gateway {
-  const cache = new PullCache({
-    store: platform.store,
-    clock: platform.clock,
-    logger: platform.logger,
-    waitUntil: platform.waitUntil,
-    maxObjectBytes: config.cache.maxObjectBytes,
-    requestDirectives: config.cache.requestDirectives,
-  })
-  const tier =
+  const cache = platform.store
+    ? new PullCache({
+        store: platform.store,
+        clock: platform.clock,
+        logger: platform.logger,
+        waitUntil: platform.waitUntil,
+        maxObjectBytes: config.cache.maxObjectBytes,
+        requestDirectives: config.cache.requestDirectives,
+      })
+    : undefined
+  const pullPath = platform.pullPath?.(config) ?? (cache && storePullPath(cache))
+  if (!pullPath) throw new Error('a platform gives either a cache store or a pull path')
+  const purger = platform.purger?.(pullPath.purger) ?? pullPath.purger
+  const tier: FanoutTier =
     platform.fanout?.(config) ??
     new EmbeddedFanout({
       clock: platform.clock,
@@ -48,55 +60,18 @@ export function createGateway(platform: Platform, config: GatewayConfig): Gatewa
       websocket: platform.websocket,
       streams: platform.streams,
     })
-  const app = new Hono()
-
   const publishKeys = config.publish?.keys ?? []
-  const requirePublishKey: MiddlewareHandler = async (c, next) => {
-    if (
-      !(await isAuthorizedPublisher(
-        c.req.header('authorization'),
-        publishKeys,
-        platform.clock.now()
-      ))
-    ) {
-      throw new GatewayError(
-        'UNAUTHORIZED',
-        401,
-        'a publish key is required: Authorization: Bearer <key or JWT>',
-        {
-          headers: { 'www-authenticate': 'Bearer realm="gripgate"' },
-        }
-      )
-    }
-    await next()
-  }
-  const postOnly = () => {
-    throw new GatewayError('METHOD_NOT_ALLOWED', 405, 'use POST', { headers: { allow: 'POST' } })
-  }
-
-  if (config.publish) {
-    // Pushpin takes the publish path with or without its trailing slash.
-    const publishPath = config.publish.path.replace(/\/$/, '')
-    for (const path of new Set([publishPath, `${publishPath}/`])) {
-      const purge = config.publish.purge
-      app.post(path, requirePublishKey, (c) => handlePublish(c.req.raw, tier, cache, purge))
-      app.all(path, postOnly)
-    }
-    app.post(`${ADMIN_PREFIX}purge`, requirePublishKey, (c) => handlePurge(c.req.raw, cache))
-    app.all(`${ADMIN_PREFIX}purge`, postOnly)
-    app.get(`${ADMIN_PREFIX}stats`, requirePublishKey, async (c) =>
-      c.json(await statsSnapshot(tier, cache))
-    )
-  }
-
+  const admit = (request: Request, method: 'GET' | 'POST') =>
+    admitPublisher(request, method, publishKeys, platform.clock.now())
   const isTrusted = trustedProxies(config.trustedProxies)
+
   /**
    * Reaches the origin of the request's route, through the cache unless `direct`, on behalf
    * of `peer`: one per client request, so its replays, next links and WebSocket-over-HTTP
    * requests carry the same `X-Forwarded-For`.
    */
   const sendFor =
-    (peer: ClientPeer): SendToOrigin =>
+    (peer: ClientPeer, grip: GripMode): SendToOrigin =>
     async (request, { lastIds, direct }) => {
       const { route, forward } = routeForward(
         config,
@@ -104,27 +79,68 @@ export function createGateway(platform: Platform, config: GatewayConfig): Gatewa
         platform.clock,
         request,
         lastIds,
-        { peer, logger: platform.logger }
+        { peer, logger: platform.logger, grip }
       )
-      return direct ? cache.bypass(request, forward) : cache.handle(request, route.cache, forward)
+      return direct
+        ? pullPath.direct(request, forward)
+        : pullPath.cached(request, route.cache, forward)
     }
 
-  app.all('*', (c) => {
+  const app = new Hono()
+  app.all('*', async (c) => {
+    // The original request object: a tier that takes handoffs must receive it untouched.
+    const request = c.req.raw
     // Routing and the cache key go by Host: two of them (joined into a list) are refused
     // (RFC 9112 §3.2). Node's front door refuses them before this (request-guard.ts).
-    if (isListHost(c.req.header('host'))) {
+    if (isListHost(request.headers.get('host'))) {
       throw new GatewayError('BAD_REQUEST', 400, 'a request may carry one Host field', {
         headers: { connection: 'close' },
       })
     }
-    // The gateway's own prefix never reaches an origin, whatever is mounted under it.
-    if (isAdminPath(c.req.path)) {
-      throw new GatewayError('ROUTE_NOT_FOUND', 404, `nothing is served at ${c.req.path}`)
+    const front = tier.front
+    const decision = classifyRequest(request, {
+      routes: config.routes,
+      ...(config.publish ? { publishPath: config.publish.path } : {}),
+      gripSig: front ? await front.callback(request.headers) : 'absent',
+      handsOff: front !== undefined,
+    })
+    switch (decision.kind) {
+      case 'publish':
+        await admit(request, 'POST')
+        // classifyRequest only answers publish, purge and stats when publishing is configured.
+        return handlePublish(request, tier, purger, config.publish!.purge)
+      case 'purge':
+        await admit(request, 'POST')
+        return handlePurge(request, purger)
+      case 'stats':
+        await admit(request, 'GET')
+        return Response.json(await statsSnapshot(tier, pullPath))
+      case 'not-found': {
+        // The gateway's own prefix never reaches an origin, whatever is mounted under it.
+        const url = new URL(request.url)
+        const detail = isAdminPath(url.pathname)
+          ? `nothing is served at ${url.pathname}`
+          : `no route for ${url.host}${url.pathname}`
+        throw new GatewayError('ROUTE_NOT_FOUND', 404, detail)
+      }
+      case 'bad-signature':
+        throw new GatewayError(
+          'GRIP_SIG_INVALID',
+          403,
+          'Grip-Sig does not verify: expected ES256 from Fastly Fanout for this service, or HS256 with grip.key, not expired'
+        )
+      case 'handoff':
+        return front!.handOff(request)
+      case 'pull': {
+        const peer = clientPeer(platform.clientAddress?.(c), isTrusted)
+        // The tier calling back: its GRIP fields go to the origin and the answer back to it.
+        if (decision.trusted) return sendFor(peer, 'pass')(request, { direct: false })
+        const send = sendFor(peer, front ? 'plain' : 'announce')
+        return isWebSocketUpgrade(request)
+          ? tier.webSocket(c, send)
+          : proxyWithGrip(request, send, tier)
+      }
     }
-    const send = sendFor(clientPeer(platform.clientAddress?.(c), isTrusted))
-    return isWebSocketUpgrade(c.req.raw)
-      ? tier.webSocket(c, send)
-      : proxyWithGrip(c.req.raw, send, tier)
   })
 
   app.onError((error, c) => {
@@ -139,5 +155,5 @@ export function createGateway(platform: Platform, config: GatewayConfig): Gatewa
     return problemResponse(500, { title: 'Internal gateway error', status: 500, code: 'INTERNAL' })
   })
 
-  return { app, cache, tier }
+  return { app, cache, pullPath, purger, tier }
 }

@@ -6,10 +6,12 @@
  */
 
 import type { Context } from 'hono'
+import type { PullPath } from './cache/pull-path.ts'
 import type { CacheStore } from './cache/store.ts'
-import type { GatewayConfig, OriginConfig } from './config/types.ts'
+import type { GatewayConfig, OriginConfig, RouteCacheConfig } from './config/types.ts'
 import type { FanoutTier } from './fanout.ts'
 import type { HeldStreamOpener } from './held-stream.ts'
+import type { Purger } from './purge/purger.ts'
 import type { WebSocketAcceptor } from './ws-socket.ts'
 
 /** Wall-clock time, injectable so tests can move it. */
@@ -40,16 +42,39 @@ export interface Logger {
  * The idle timeout on the body is applied by the caller (`forwarderFor`), not here.
  */
 export interface Origin {
-  fetch(request: Request, origin: OriginConfig): Promise<Response>
+  fetch(request: Request, origin: OriginConfig, hints?: OriginHints): Promise<Response>
+}
+
+/**
+ * What an origin fetch is for, for platforms whose fetch does more than send (Fastly: the
+ * backend is named after the origin, and the readthrough cache takes per-request settings).
+ */
+export interface OriginHints {
+  /** The origin's name in the config. */
+  name?: string
+  /** How the edge cache may keep the answer; absent means not at all (a pass). */
+  cache?: RouteCacheConfig
 }
 
 /** Work that may continue after the response is sent (`ctx.waitUntil` on the edge). */
 export type WaitUntil = (work: Promise<unknown>) => void
 
-/** The bundle of seams a platform hands to `createGateway`. */
+/**
+ * The bundle of seams a platform hands to `createGateway`: its cache strategy (`store` under
+ * the core's cache, or a `pullPath` of its own), its fanout tier (absent: embedded), its
+ * origin, clock, logger and background work. Nothing else differs between platforms.
+ */
 export interface Platform {
   origin: Origin
-  store: CacheStore
+  /** Where the core's RFC 9111 cache keeps responses (Node: memory; Workers: Cache API). */
+  store?: CacheStore
+  /** A cache the platform runs itself (Fastly's readthrough); used instead of `store`. */
+  pullPath?: (config: GatewayConfig) => PullPath
+  /**
+   * Wraps the purger of this gateway's own cache, to purge more than it (every node of a
+   * cluster); absent means the cache's own purger.
+   */
+  purger?: (local: Purger) => Purger
   clock: Clock
   logger: Logger
   waitUntil: WaitUntil

@@ -43,7 +43,7 @@ export class ZonePurger implements Purger {
 
   /** Purges `keys` (always hard, see the module note); never throws, failures are reported per key. */
   async purge(keys: readonly string[], _soft: boolean): Promise<PurgeReport> {
-    const report: PurgeReport = { soft: false, purged: [], failed: [] }
+    const report: PurgeReport = { soft: false, purged: [], failed: [], objects: null }
     const byTag = new Map<string, string[]>()
     for (const key of new Set(keys)) {
       const tag = await cacheTagFor(key)

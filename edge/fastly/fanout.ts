@@ -4,16 +4,82 @@
  * made before the call are not seen) and calls this same service back with a `Grip-Sig`,
  * which then takes the pull path to the origin (GRIP.md §12, self-backend pattern).
  * Publishes go to Fastly's publish API, `POST /service/{id}/publish/`, through a backend.
+ * The gateway never holds a connection here: an origin that answers a request that was not
+ * handed off with instructions gets a 502 naming the fix.
  * @module
  */
 import { createFanoutHandoff } from 'fastly:fanout'
-import type { ForwardItems } from '../../src/publish/relay.ts'
+import { GatewayError } from '../../src/errors.ts'
+import type { FanoutTier, TierFront } from '../../src/fanout.ts'
+import { DEFAULT_MAX_CHANNELS } from '../../src/grip/grip-response.ts'
+import type { JsonObject } from '../../src/grip/json-fields.ts'
 import type { FastlyFetch } from './origin.ts'
 import type { PublishApiSettings } from './settings.ts'
 
 /** Hands `request` to Fanout, which calls `backend` (this service) back. */
 export function handOff(request: Request, backend: string): Response {
   return createFanoutHandoff(request, backend)
+}
+
+/** The answer of the publish API to one batch. */
+export interface FanoutPublishResult {
+  ok: boolean
+  /** HTTP status of the publish API; 0 when it could not be reached. */
+  status: number
+  /** What the API said (or why it could not be reached), cut short. */
+  detail?: string
+}
+
+/** Sends a batch of items, as publish JSON objects, to the publish API. */
+export type ForwardItems = (items: readonly JsonObject[]) => Promise<FanoutPublishResult>
+
+/** gripgate's own item fields (purge extension), which Fanout's API does not know. */
+const OWN_FIELDS = new Set(['purge', 'purge-mode'])
+
+/** The item as Fanout's publish API takes it: the client's JSON without gripgate's fields. */
+export function fanoutItem(raw: JsonObject): JsonObject {
+  return Object.fromEntries(Object.entries(raw).filter(([name]) => !OWN_FIELDS.has(name)))
+}
+
+/** Fastly Fanout as a `FanoutTier`: `front` takes realtime requests, `publish` relays. */
+export function fastlyFanout(front: TierFront, forward: ForwardItems): FanoutTier {
+  return {
+    // Fanout's own limit is not published; the instruction parser keeps the GRIP default.
+    maxChannels: DEFAULT_MAX_CHANNELS,
+    front,
+    async hold(client) {
+      throw new GatewayError(
+        'GRIP_NOT_HANDED_OFF',
+        502,
+        `the origin answered ${new URL(client.url).pathname} with GRIP instructions, but the request was not handed to Fanout; mark its route "realtime": true`
+      )
+    },
+    // classifyRequest hands every WebSocket upgrade off first; one that gets here goes too.
+    async webSocket(c) {
+      return front.handOff(c.req.raw)
+    },
+    async publish(items, raw) {
+      if (!raw || raw.length !== items.length) {
+        throw new GatewayError('INTERNAL', 500, 'Fanout is given the publish JSON of each item')
+      }
+      const result = await forward(raw.map(fanoutItem))
+      if (!result.ok) {
+        const answer = result.status ? `answered ${result.status}` : 'could not be reached'
+        throw new GatewayError(
+          'PUBLISH_FAILED',
+          502,
+          `${items.length} of ${items.length} items were not published: the publish API ${answer}${result.detail ? ` (${result.detail})` : ''}`,
+          { extras: { items: items.length, publishApi: result } }
+        )
+      }
+      // Fanout's API does not say what each item reached.
+      return { items: items.length, released: null, held: null, duplicates: null }
+    },
+    // Fastly keeps Fanout's counters (its real-time stats), not this service.
+    stats: async () => ({}),
+    // Nothing is held in this service: Fanout holds the connections.
+    shutdown() {},
+  }
 }
 
 /** How long to wait for the publish API before reporting it unreachable. */

@@ -8,10 +8,10 @@
 import type { Context } from 'hono'
 import rawConfig from '../../gripgate.fastly.json' with { type: 'json' }
 import type { ConfigProblem } from '../../src/config/types.ts'
+import type { Logger } from '../../src/platform.ts'
 import type { Result } from '../../src/result.ts'
-import { createFastlyApp } from './app.ts'
 import { handOff, publishForwarder } from './fanout.ts'
-import { createFastlyOrigin } from './origin.ts'
+import { createFastlyApp } from './platform.ts'
 import { createFastlyPurger } from './purger.ts'
 import { type FastlySettings, loadSettings } from './settings.ts'
 import { fastlyStores } from './stores.ts'
@@ -27,16 +27,22 @@ function settings(): Promise<Result<FastlySettings, ConfigProblem[]>> {
   return loading
 }
 
+/** Fastly's log tailing shows stdout and stderr; debug lines are left out. */
+const logger: Logger = {
+  debug: () => {},
+  info: (message, fields) => console.log(message, JSON.stringify(fields ?? {})),
+  warn: (message, fields) => console.warn(message, JSON.stringify(fields ?? {})),
+  error: (message, fields) => console.error(message, JSON.stringify(fields ?? {})),
+}
+
 /** The app `index.ts` serves. */
 export const app = createFastlyApp({
   settings,
-  origin: createFastlyOrigin(undefined, (message, fields) =>
-    console.warn(message, JSON.stringify(fields))
-  ),
+  fetch: (url, init) => fetch(url, init),
   purger: createFastlyPurger(),
   handOff,
   forwarder: (api) => publishForwarder(api),
-  logError: (message, fields) => console.error(message, JSON.stringify(fields)),
+  logger,
   clientAddress,
 })
 

@@ -91,10 +91,12 @@ export function nodePlatform(
  * (quick-hits.ts); every other request goes to the gateway's listener as it came.
  */
 function frontDoor(gateway: Gateway): typeof createServer {
+  // nodePlatform gives a store, so the core's cache is there.
+  const cache = gateway.cache!
   const create = (serverOptions: ServerOptions, gatewayListener: RequestListener) =>
     createServer(serverOptions, (incoming, outgoing) => {
       if (refuseAmbiguousRequest(incoming, outgoing)) return
-      serveQuickHit(gateway.cache, incoming, outgoing).then(
+      serveQuickHit(cache, incoming, outgoing).then(
         (served) => served || gatewayListener(incoming, outgoing),
         () => gatewayListener(incoming, outgoing)
       )

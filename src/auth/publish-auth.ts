@@ -5,6 +5,7 @@
  * @module
  */
 import { jwtVerify } from 'jose'
+import { GatewayError } from '../errors.ts'
 import { bearerToken, isKnownKey } from './bearer.ts'
 import { secretBytes } from './hmac-key.ts'
 
@@ -33,4 +34,29 @@ export async function isAuthorizedPublisher(
     }
   }
   return false
+}
+
+/**
+ * Admits a request to the control plane (publish, purge, stats): the method first (405 with
+ * `Allow`), then the publish key (401 with `WWW-Authenticate`), as Pushpin orders them.
+ */
+export async function admitPublisher(
+  request: Request,
+  method: 'GET' | 'POST',
+  keys: readonly string[],
+  nowMs: number
+): Promise<void> {
+  if (request.method !== method) {
+    throw new GatewayError('METHOD_NOT_ALLOWED', 405, `use ${method}`, {
+      headers: { allow: method },
+    })
+  }
+  if (!(await isAuthorizedPublisher(request.headers.get('authorization'), keys, nowMs))) {
+    throw new GatewayError(
+      'UNAUTHORIZED',
+      401,
+      'a publish key is required: Authorization: Bearer <key or JWT>',
+      { headers: { 'www-authenticate': 'Bearer realm="gripgate"' } }
+    )
+  }
 }

@@ -32,6 +32,8 @@ export type Forward = (init: {
   method: string
   headers: Headers
   body?: ReadableStream<Uint8Array> | null
+  /** How a readthrough cache in the platform's fetch may keep the answer (`OriginHints`). */
+  cache?: RouteCacheConfig
 }) => Promise<Response>
 
 /** One trip to the origin on behalf of the cache. */

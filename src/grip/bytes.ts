@@ -11,6 +11,22 @@
 const encoder = new TextEncoder()
 const utf8Decoder = new TextDecoder('utf-8')
 
+/** The decoder constructor with its options, which js-compute's types leave out. */
+type DecoderWithOptions = new (
+  label: string,
+  options: { fatal: boolean; ignoreBOM: boolean }
+) => { decode(input: Uint8Array): string }
+
+/**
+ * A UTF-8 decoder that throws on invalid bytes (Pushpin refuses such JSON). js-compute's
+ * decoder is never fatal: on Fastly the bytes are replaced instead, on a path (instruction
+ * bodies of requests that were not handed off) that ends in a 502 either way.
+ */
+export const strictUtf8 = new (TextDecoder as unknown as DecoderWithOptions)('utf-8', {
+  fatal: true,
+  ignoreBOM: false,
+})
+
 const isAscii = (text: string): boolean => {
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false
   return true

@@ -7,7 +7,7 @@
  * @module
  */
 import { err, ok, type Result } from '../result.ts'
-import { decodeBase64, textToByteString, utf8 } from './bytes.ts'
+import { decodeBase64, strictUtf8, textToByteString, utf8 } from './bytes.ts'
 import { clientHeaderPairs } from './client-response.ts'
 import { clampSeconds, HOLD_TIMEOUT_RANGE, KEEP_ALIVE_RANGE } from './durations.ts'
 import { DEFAULT_KEEP_ALIVE_SEC, isDroppedHeader } from './instruct-headers.ts'
@@ -159,7 +159,7 @@ export function applyInstructJson(
   if (status !== 200) return fail(where, `expected status 200, got ${status}`)
   let doc: unknown
   try {
-    doc = JSON.parse(new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(body))
+    doc = JSON.parse(strictUtf8.decode(body))
   } catch {
     return fail(where, 'body is not valid JSON')
   }

@@ -20,16 +20,21 @@ export async function prepareGripHeaders(
   nowMs: number,
   lastIds: Readonly<Record<string, string>> = {}
 ): Promise<void> {
-  const forged: string[] = []
-  headers.forEach((_value, name) => {
-    if (name.startsWith('grip-')) forged.push(name)
-  })
-  for (const name of forged) headers.delete(name)
+  dropGripFields(headers)
   if (grip) headers.set('grip-sig', await signGripSig(grip.key, grip.iss, nowMs))
   headers.set('grip-feature', GRIP_FEATURES)
   for (const [channel, id] of Object.entries(lastIds)) {
     headers.append('grip-last', `${channel}; last-id=${quoteIfNeeded(id)}`)
   }
+}
+
+/** Drops every `Grip-*` field: only the gateway (or a verified tier) may speak GRIP to the origin. */
+export function dropGripFields(headers: Headers): void {
+  const forged: string[] = []
+  headers.forEach((_value, name) => {
+    if (name.startsWith('grip-')) forged.push(name)
+  })
+  for (const name of forged) headers.delete(name)
 }
 
 function quoteIfNeeded(value: string): string {

@@ -5,7 +5,7 @@
  * @module
  */
 import { err, ok, type Result } from '../result.ts'
-import { byteStringToText, decodeBase64, utf8 } from './bytes.ts'
+import { byteStringToText, decodeBase64, strictUtf8, utf8 } from './bytes.ts'
 import { clampSeconds, WS_KEEP_ALIVE_RANGE } from './durations.ts'
 import { findParam, parseHeaderElement, splitHeaderList } from './header-params.ts'
 import { has, isIntegerIn, isJsonObject, type JsonObject, show } from './json-fields.ts'
@@ -67,7 +67,6 @@ export function parseGripExtension(secWebSocketExtensions: string | null): {
   return { enabled: false, prefix: '' }
 }
 
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false })
 const CONTROL_PREFIX = utf8('c:')
 
 const startsWith = (bytes: Uint8Array, prefix: Uint8Array): boolean =>

@@ -6,7 +6,7 @@
 import type { Context } from 'hono'
 import type { LimitsConfig } from '../config/types.ts'
 import { GatewayError } from '../errors.ts'
-import type { FanoutTier, OriginAgain, PublishReport, SendToOrigin } from '../fanout.ts'
+import type { CountedReport, FanoutTier, OriginAgain, SendToOrigin } from '../fanout.ts'
 import type { PublishItem } from '../grip/publish-item.ts'
 import type { Instruct } from '../grip/types.ts'
 import type { HeldStreamOpener } from '../held-stream.ts'
@@ -64,7 +64,7 @@ export class EmbeddedFanout implements FanoutTier {
     return proxyWebSocket(c, send, this.hub, this.#websocket)
   }
 
-  async publish(items: readonly PublishItem[]): Promise<PublishReport> {
+  async publish(items: readonly PublishItem[]): Promise<CountedReport> {
     return this.hub.publish(items)
   }
 

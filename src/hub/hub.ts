@@ -5,7 +5,7 @@
  * @module
  */
 import type { LimitsConfig } from '../config/types.ts'
-import type { PublishReport } from '../fanout.ts'
+import type { CountedReport } from '../fanout.ts'
 import type { PublishItem } from '../grip/publish-item.ts'
 import type { Clock, Logger } from '../platform.ts'
 import { Sequencer } from './sequencer.ts'
@@ -136,8 +136,8 @@ export class Hub {
   }
 
   /** Publishes a batch in order; items are delivered as the sequencer releases them. */
-  publish(items: readonly PublishItem[]): PublishReport {
-    const report: PublishReport = { items: items.length, released: 0, held: 0, duplicates: 0 }
+  publish(items: readonly PublishItem[]): CountedReport {
+    const report: CountedReport = { items: items.length, released: 0, held: 0, duplicates: 0 }
     this.counters.publishes += 1
     this.counters.items += items.length
     for (const item of items) {

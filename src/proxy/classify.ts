@@ -1,8 +1,9 @@
 /**
- * The first decision for every request where an external fanout tier holds connections
- * (Fastly Fanout): answer it here, send it down the pull path, or hand it off. It must run
- * before any handoff, because a handed-off request no longer passes the edge cache on its
- * first leg (ARCHITECTURE.md, "Seams"; Fastly's Fanout starter kit README).
+ * The first decision for every request, on every platform: answer it here (publish, purge,
+ * stats, not found), send it down the pull path, or hand it to a fanout tier that holds
+ * connections in front of the origin (Fastly Fanout). It runs before any handoff, because a
+ * handed-off request no longer passes the edge cache on its first leg (ARCHITECTURE.md,
+ * "Seams"; Fastly's Fanout starter kit README).
  * @module
  */
 import type { RouteConfig } from '../config/types.ts'
@@ -38,6 +39,7 @@ export type HandoffReason = 'websocket' | 'event-stream' | 'realtime-route'
 export type Classification =
   | { kind: 'publish' }
   | { kind: 'purge' }
+  | { kind: 'stats' }
   | { kind: 'not-found' }
   /** A `Grip-Sig` was sent and does not verify: refused, never handed off again. */
   | { kind: 'bad-signature' }
@@ -50,8 +52,10 @@ export interface ClassifyOptions {
   routes: readonly RouteConfig[]
   /** The publish path (`publish.path`); absent when publishing is not configured. */
   publishPath?: string
-  /** The request's `Grip-Sig`, already checked (`gripSigState`). */
+  /** The request's `Grip-Sig`, already checked (`gripSigState`); `absent` without a front tier. */
   gripSig: GripSigState
+  /** Whether realtime requests are handed off (a tier with a `front`); default true. */
+  handsOff?: boolean
 }
 
 /** Whether a request asks to become a WebSocket (RFC 6455 §4.1). */
@@ -93,6 +97,7 @@ export function classifyRequest(
     const bare = options.publishPath.replace(/\/$/, '')
     if (path === bare || path === `${bare}/`) return { kind: 'publish' }
     if (path === `${ADMIN_PREFIX}purge`) return { kind: 'purge' }
+    if (path === `${ADMIN_PREFIX}stats`) return { kind: 'stats' }
   }
   if (isAdminPath(path)) return { kind: 'not-found' }
   // Checked before the route: with the self-backend pattern, an unverifiable callback that
@@ -101,6 +106,7 @@ export function classifyRequest(
   const route = matchRoute(options.routes, url.host, path)
   if (!route) return { kind: 'not-found' }
   if (options.gripSig === 'valid') return { kind: 'pull', route, trusted: true }
+  if (options.handsOff === false) return { kind: 'pull', route, trusted: false }
   const reason = handoffReason(request, route)
   return reason ? { kind: 'handoff', route, reason } : { kind: 'pull', route, trusted: false }
 }

@@ -48,7 +48,7 @@ export function forwarderFor(
   const clientUrl = new URL(request.url)
   const target = originUrl(config, clientUrl)
   const idleMs = config.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS
-  return async ({ method, headers, body }) => {
+  return async ({ method, headers, body, cache }) => {
     // GET and HEAD bodies have no meaning (RFC 9110 §9.3.1) and are never sent.
     const withBody = !!body && method !== 'GET' && method !== 'HEAD'
     const outgoing = originHeaders(headers, clientUrl, config, {
@@ -67,7 +67,11 @@ export function forwarderFor(
     }
     let response: Response
     try {
-      response = await origin.fetch(new Request(target, init), config)
+      const hints = {
+        ...(context.name !== undefined ? { name: context.name } : {}),
+        ...(cache !== undefined ? { cache } : {}),
+      }
+      response = await origin.fetch(new Request(target, init), config, hints)
     } catch (error) {
       if (error instanceof OriginUnreachableError || error instanceof OriginTimeoutError)
         error.origin ??= context.name

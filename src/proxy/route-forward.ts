@@ -9,17 +9,27 @@ import type { Forward } from '../cache/fill.ts'
 import type { GatewayConfig, RouteConfig } from '../config/types.ts'
 import { GatewayError } from '../errors.ts'
 import type { LastIds } from '../fanout.ts'
-import { prepareGripHeaders } from '../grip/origin-request.ts'
+import { dropGripFields, prepareGripHeaders } from '../grip/origin-request.ts'
 import type { Clock, Logger, Origin } from '../platform.ts'
 import { forwarderFor } from './forward.ts'
 import type { ClientPeer } from './forwarding.ts'
 import { matchRoute } from './routes.ts'
+
+/**
+ * What the origin is told of GRIP: `announce` (the gateway holds: client `Grip-*` fields
+ * dropped, `Grip-Sig`, `Grip-Feature` and `Grip-Last` added), `plain` (client `Grip-*`
+ * fields dropped, nothing announced: the gateway cannot hold this request), or `pass` (a
+ * fanout tier's verified callback: its `Grip-*` fields go on untouched).
+ */
+export type GripMode = 'announce' | 'plain' | 'pass'
 
 /** Who a request is forwarded for and where origin trouble is logged. */
 export interface ForwardFor {
   /** The client's peer (`X-Forwarded-For`); undefined when unknown. */
   peer?: ClientPeer | undefined
   logger?: Pick<Logger, 'warn'>
+  /** Default `announce`. */
+  grip?: GripMode
 }
 
 /** The request's route and a `Forward` to its origin; 404 when no route matches. */
@@ -42,7 +52,11 @@ export function routeForward(
     origin,
     target,
     request,
-    (headers) => prepareGripHeaders(headers, config.grip, clock.now(), lastIds),
+    async (headers) => {
+      const mode = via.grip ?? 'announce'
+      if (mode === 'announce') await prepareGripHeaders(headers, config.grip, clock.now(), lastIds)
+      else if (mode === 'plain') dropGripFields(headers)
+    },
     { peer: via.peer, logger: via.logger, name: route.origin, clock }
   )
   return { route, forward }

@@ -4,13 +4,9 @@
  * @module
  */
 import type { JWK } from 'jose'
-import { createFastlyApp } from '../../edge/fastly/app.ts'
 import { handOff, publishForwarder } from '../../edge/fastly/fanout.ts'
-import {
-  createFastlyOrigin,
-  type FastlyFetch,
-  type FastlyRequestInit,
-} from '../../edge/fastly/origin.ts'
+import type { FastlyFetch, FastlyRequestInit } from '../../edge/fastly/origin.ts'
+import { createFastlyApp } from '../../edge/fastly/platform.ts'
 import { createFastlyPurger } from '../../edge/fastly/purger.ts'
 import { loadSettings } from '../../edge/fastly/settings.ts'
 import { CONFIG_STORE, fastlyStores, SECRET_STORE } from '../../edge/fastly/stores.ts'
@@ -106,10 +102,16 @@ export function buildApp(
       if (loaded.ok && options.fanoutKey) loaded.value.trust.publicKey = options.fanoutKey
       return loaded
     },
-    origin: createFastlyOrigin(originFetch, options.warn),
+    fetch: originFetch,
     purger: createFastlyPurger(),
     handOff,
     forwarder: (api) => publishForwarder(api, apiFetch),
+    logger: {
+      debug: () => {},
+      info: () => {},
+      warn: (message, fields) => options.warn?.(message, fields ?? {}),
+      error: (message, fields) => options.warn?.(message, fields ?? {}),
+    },
     now: () => options.now ?? EPOCH,
     clientAddress: () => options.clientAddress,
   })

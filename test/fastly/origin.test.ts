@@ -1,10 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import type { CandidateResponse } from '../../edge/fastly/cache-policy.ts'
-import { createFastlyOrigin, type PullTarget } from '../../edge/fastly/origin.ts'
-import type { RouteConfig } from '../../src/config/types.ts'
+import { createFastlyOrigin } from '../../edge/fastly/origin.ts'
 import { signGripSig } from '../../src/grip/grip-sig.ts'
+import { OriginTimeoutError, OriginUnreachableError } from '../../src/platform.ts'
 import { EPOCH } from '../fakes/fake-clock.ts'
-import { gatewayErrorOf } from '../helpers/gateway-error.ts'
 import { buildApp, GRIP_KEY, recordingFetch, type Sent, seedStores } from './helpers.ts'
 import type { CacheOverride } from './shims/cache-override.ts'
 import { resetShims } from './shims/reset.ts'
@@ -191,27 +190,49 @@ describe('the pull path on Fastly', () => {
   })
 })
 
-describe('createFastlyOrigin failures', () => {
-  const route: RouteConfig = { path: '/*', origin: 'origin', cache: 'origin' }
-  const target: PullTarget = {
-    route,
-    originName: 'origin',
-    origin: { url: 'https://o.example', timeoutMs: 50 },
-  }
-  const get = () => new Request('https://edge.example/x')
+describe('createFastlyOrigin failures (the Origin seam)', () => {
+  const config = { url: 'https://o.example', timeoutMs: 50 }
+  const hints = { name: 'origin', cache: 'origin' as const }
+  const get = () => new Request('https://o.example/x')
 
-  it('answers 504 when the origin is slower than timeoutMs', async () => {
+  it('rejects with OriginTimeoutError, naming the origin, when it is slower than timeoutMs', async () => {
     const origin = createFastlyOrigin(() => new Promise(() => {}))
-    const error = await gatewayErrorOf(origin.pull(get(), target, false))
-    expect([error.status, error.code]).toEqual([504, 'ORIGIN_TIMEOUT'])
+    const error = await origin.fetch(get(), config, hints).catch((caught: unknown) => caught)
+    expect(error).toBeInstanceOf(OriginTimeoutError)
+    expect((error as OriginTimeoutError).origin).toBe('origin')
   })
 
-  it('answers 502 when the backend cannot be reached', async () => {
+  it('rejects with OriginUnreachableError when the backend cannot be reached', async () => {
     const origin = createFastlyOrigin(async () => {
       throw new TypeError('backend connection refused')
     })
-    const error = await gatewayErrorOf(origin.pull(get(), target, false))
-    expect([error.status, error.code]).toEqual([502, 'ORIGIN_UNREACHABLE'])
+    const error = await origin.fetch(get(), config, hints).catch((caught: unknown) => caught)
+    expect(error).toBeInstanceOf(OriginUnreachableError)
+    expect((error as OriginUnreachableError).message).toContain('backend connection refused')
+  })
+
+  it('answers 504 and 502 problems through the gateway, naming only the origin', async () => {
+    const slow = buildApp({ origin: () => new Promise(() => {}) })
+    const late = await slow.app.fetch(new Request('https://edge.example/items/1'))
+    expect(late.status).toBe(504)
+    expect((await late.json()).code).toBe('ORIGIN_TIMEOUT')
+    const down = buildApp({
+      origin: () => {
+        throw new TypeError('connect ECONNREFUSED 10.0.3.7:9000')
+      },
+    })
+    const refused = await down.app.fetch(new Request('https://edge.example/items/1'))
+    expect(refused.status).toBe(502)
+    const problem = await refused.json()
+    expect(problem.code).toBe('ORIGIN_UNREACHABLE')
+    expect(JSON.stringify(problem)).not.toContain('10.0.3.7')
+  })
+
+  it('passes a request without a route cache (a bypass)', async () => {
+    const fetchFn = recordingFetch(() => new Response('ok'))
+    const response = await createFastlyOrigin(fetchFn).fetch(get(), config, { name: 'origin' })
+    expect(overrideOf(fetchFn.sent[0]).mode).toBe('pass')
+    expect(response.headers.get('x-cache')).toBe('BYPASS')
   })
 
   it('falls back to plain overrides when the HTTP cache hooks are refused, and stays there', async () => {
@@ -224,12 +245,12 @@ describe('createFastlyOrigin failures', () => {
       return new Response('ok')
     })
     const origin = createFastlyOrigin(fetchFn)
-    const withKeys: PullTarget = {
-      ...target,
-      route: { ...route, cache: { ttl: 30, staleWhileRevalidate: 5, keys: ['a', 'b'] } },
+    const withKeys = {
+      name: 'origin',
+      cache: { ttl: 30, staleWhileRevalidate: 5, keys: ['a', 'b'] },
     }
-    expect((await origin.pull(get(), withKeys, false)).status).toBe(200)
-    expect((await origin.pull(get(), withKeys, false)).status).toBe(200)
+    expect((await origin.fetch(get(), config, withKeys)).status).toBe(200)
+    expect((await origin.fetch(get(), config, withKeys)).status).toBe(200)
     const modes = fetchFn.sent.map((sent) => {
       const { mode, ttl, swr, surrogateKey, afterSend } = sent.init.cacheOverride as CacheOverride
       return { mode, ttl, swr, surrogateKey, hook: afterSend !== undefined }

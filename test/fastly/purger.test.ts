@@ -24,8 +24,14 @@ describe('the Fastly purger (purgeSurrogateKey)', () => {
       soft: false,
       purged: ['a', 'b'],
       failed: [],
+      objects: null,
     })
-    expect(await purger.purge(['c'], true)).toEqual({ soft: true, purged: ['c'], failed: [] })
+    expect(await purger.purge(['c'], true)).toEqual({
+      soft: true,
+      purged: ['c'],
+      failed: [],
+      objects: null,
+    })
     expect(calls.map((call) => call.args)).toEqual([
       ['a', false],
       ['b', false],
@@ -40,6 +46,7 @@ describe('the Fastly purger (purgeSurrogateKey)', () => {
       soft: false,
       purged: ['a', 'b'],
       failed: [{ key: 'bad', reason: 'invalid surrogate key' }],
+      objects: null,
     })
     expect(purges.map((p) => p.key)).toEqual(['a', 'b'])
   })

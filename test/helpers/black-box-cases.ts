@@ -174,9 +174,9 @@ export const BLACK_BOX_CASES: BlackBoxCase[] = [
     differs: {
       fastly: {
         expect: {
-          json: { released: ABSENT, held: ABSENT, duplicates: ABSENT, purged: ABSENT },
+          json: { released: null, held: null, duplicates: null, purged: null },
         },
-        note: 'unify in #13: Fastly relays to the Fanout publish API and answers { message, items, purgedKeys } (relay-response.ts); Node and Workers answer the hub report plus the purged object count { message, ...report, purged, purgedKeys } (publish/route.ts)',
+        note: "capability: Fanout's publish API does not say what an item reached, and Fastly's purge hostcall does not count objects; the answer has the same fields, null where unknown (src/publish/answer.ts)",
       },
     },
   },
@@ -234,8 +234,8 @@ export const BLACK_BOX_CASES: BlackBoxCase[] = [
     expect: { status: 200, json: { purged: 0, keys: ['bb-k'], soft: false } },
     differs: {
       fastly: {
-        expect: { json: { keys: ['bb-k'], soft: false, purged: ABSENT } },
-        note: 'unify in #13: Fastly cannot count the objects a surrogate key covered, so it answers { keys, soft } without `purged` (admin-routes.ts handlePurge)',
+        expect: { json: { purged: null } },
+        note: "capability: Fastly's purge hostcall does not count the objects a key covered, so `purged` is null (src/purge/route.ts)",
       },
     },
   },
@@ -291,7 +291,7 @@ export const BLACK_BOX_CASES: BlackBoxCase[] = [
       },
       fastly: {
         expect: { json: { headers: { 'grip-feature': ABSENT } } },
-        note: "unify in #13: Node and Workers announce `Grip-Feature: status, link:next` to the origin on every pull (the core's GRIP proxy); Fastly's pull path sends none, as Fanout, not the gateway, speaks GRIP with the origin there",
+        note: 'capability: on Fastly the gateway cannot hold a request that was not handed to Fanout, so it announces no GRIP features to the origin there (GripMode "plain"); Fanout announces its own on its signed callbacks',
       },
     },
   },

@@ -36,6 +36,7 @@ export class RecordingPurger implements Purger {
     return {
       soft: false,
       purged: distinct.filter((key) => !this.failing.has(key)),
+      objects: null,
       failed: distinct
         .filter((key) => this.failing.has(key))
         .map((key) => ({ key, reason: 'test' })),

@@ -80,7 +80,7 @@ describe('ZonePurger: the zone purge-by-tag API', () => {
         tags: ['item-1', 'items'],
       },
     ])
-    expect(report).toEqual({ soft: false, purged: ['item-1', 'items'], failed: [] })
+    expect(report).toEqual({ soft: false, purged: ['item-1', 'items'], failed: [], objects: null })
   })
 
   it('is hard even when asked for a soft purge (the API has none)', async () => {
@@ -125,6 +125,7 @@ describe('ZonePurger: the zone purge-by-tag API', () => {
       }) as typeof fetch,
     })
     expect(await down.purge(['a'], false)).toEqual({
+      objects: null,
       soft: false,
       purged: [],
       failed: [{ key: 'a', reason: 'purge API unreachable: connect refused' }],

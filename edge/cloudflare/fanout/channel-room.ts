@@ -11,7 +11,7 @@
  * @module
  */
 import { DurableObject } from 'cloudflare:workers'
-import type { PublishReport } from '../../../src/fanout.ts'
+import type { CountedReport } from '../../../src/fanout.ts'
 import type { PublishItem } from '../../../src/grip/publish-item.ts'
 import { LAST_ID_TTL_MS } from '../../../src/hub/sequencer.ts'
 import { workersLogger } from '../logger.ts'
@@ -31,7 +31,7 @@ interface StoredLastId {
 export class ChannelRoom extends DurableObject<FanoutEnv> implements ChannelRoomRpc {
   readonly #holders = new Set<string>()
   /** Per holder, the delivery in progress; the next batch waits for it. */
-  readonly #queues = new Map<string, Promise<PublishReport | undefined>>()
+  readonly #queues = new Map<string, Promise<CountedReport | undefined>>()
   #lastId: StoredLastId | undefined
   /** Whether this instance has set the alarm that forgets the last id. */
   #armed = false
@@ -67,7 +67,7 @@ export class ChannelRoom extends DurableObject<FanoutEnv> implements ChannelRoom
   }
 
   /** RPC from the Worker: a batch of items of this channel, in publish order. */
-  async publish(items: PublishItem[]): Promise<PublishReport> {
+  async publish(items: PublishItem[]): Promise<CountedReport> {
     this.#noteLastId(items)
     const reports = await Promise.all([...this.#holders].map((id) => this.#deliver(id, items)))
     return combine(items.length, reports)
@@ -89,7 +89,7 @@ export class ChannelRoom extends DurableObject<FanoutEnv> implements ChannelRoom
     return [...this.#holders]
   }
 
-  #deliver(holderId: string, items: PublishItem[]): Promise<PublishReport | undefined> {
+  #deliver(holderId: string, items: PublishItem[]): Promise<CountedReport | undefined> {
     const holder = this.env.HOLDERS.get(this.env.HOLDERS.idFromString(holderId))
     const previous = this.#queues.get(holderId) ?? Promise.resolve(undefined)
     const next = previous
@@ -148,8 +148,8 @@ export class ChannelRoom extends DurableObject<FanoutEnv> implements ChannelRoom
  * each kind stands for all; with no holder every item was released to nobody, and when
  * every holder failed none was.
  */
-function combine(items: number, reports: readonly (PublishReport | undefined)[]): PublishReport {
-  const done = reports.filter((report): report is PublishReport => report !== undefined)
+function combine(items: number, reports: readonly (CountedReport | undefined)[]): CountedReport {
+  const done = reports.filter((report): report is CountedReport => report !== undefined)
   if (reports.length === 0) return { items, released: items, held: 0, duplicates: 0 }
   if (done.length === 0) return { items, released: 0, held: 0, duplicates: 0 }
   const most = (key: 'released' | 'held' | 'duplicates') =>

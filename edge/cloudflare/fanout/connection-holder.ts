@@ -5,7 +5,7 @@
  * @module
  */
 import { DurableObject } from 'cloudflare:workers'
-import type { PublishReport } from '../../../src/fanout.ts'
+import type { CountedReport } from '../../../src/fanout.ts'
 import type { PublishItem } from '../../../src/grip/publish-item.ts'
 import { isWebSocketUpgrade } from '../../../src/proxy/classify.ts'
 import { workersLogger } from '../logger.ts'
@@ -47,7 +47,7 @@ export class ConnectionHolder extends DurableObject<FanoutEnv> implements Connec
   }
 
   /** RPC from a `ChannelRoom`: one published batch, for this holder's subscribers. */
-  async deliver(items: PublishItem[]): Promise<PublishReport> {
+  async deliver(items: PublishItem[]): Promise<CountedReport> {
     return this.#engine().deliver(items)
   }
 

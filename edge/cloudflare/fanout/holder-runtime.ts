@@ -4,7 +4,7 @@
  * its sockets (rebuilt from their attachments) and its way back to the origin.
  * @module
  */
-import type { PublishReport, SendToOrigin } from '../../../src/fanout.ts'
+import type { CountedReport, SendToOrigin } from '../../../src/fanout.ts'
 import type { PublishItem } from '../../../src/grip/publish-item.ts'
 import { EmbeddedFanout } from '../../../src/hub/embedded-fanout.ts'
 import type { Hub } from '../../../src/hub/hub.ts'
@@ -65,7 +65,7 @@ export class HolderRuntime {
   }
 
   /** Delivers a batch from a room; channels nobody here wants any more are unregistered. */
-  deliver(items: readonly PublishItem[]): PublishReport {
+  deliver(items: readonly PublishItem[]): CountedReport {
     const report = this.hub.publish(items)
     for (const channel of new Set(items.map((item) => item.channel)))
       if (!this.hub.hasChannel(channel)) this.registry.stale(channel)

@@ -6,7 +6,7 @@
  */
 import type { Context } from 'hono'
 import { GatewayError } from '../../../src/errors.ts'
-import type { FanoutTier, OriginAgain, PublishReport } from '../../../src/fanout.ts'
+import type { CountedReport, FanoutTier, OriginAgain } from '../../../src/fanout.ts'
 import type { PublishItem } from '../../../src/grip/publish-item.ts'
 import type { Instruct } from '../../../src/grip/types.ts'
 import type { EmbeddedFanout } from '../../../src/hub/embedded-fanout.ts'
@@ -45,7 +45,7 @@ export class HolderTier implements FanoutTier {
     return Promise.reject(new GatewayError('INTERNAL', 500, 'holders take upgrades via fetch'))
   }
 
-  publish(items: readonly PublishItem[]): Promise<PublishReport> {
+  publish(items: readonly PublishItem[]): Promise<CountedReport> {
     return this.#fanout.publish(items)
   }
 

@@ -6,7 +6,7 @@
  * not import each other.
  * @module
  */
-import type { LastIds, PublishReport } from '../../../src/fanout.ts'
+import type { CountedReport, LastIds } from '../../../src/fanout.ts'
 import type { PublishItem } from '../../../src/grip/publish-item.ts'
 import type { HoldPayload } from './wire.ts'
 
@@ -20,7 +20,7 @@ export interface ChannelRoomRpc extends Rpc.DurableObjectBranded {
   /** From a holder: it has no subscriber left. */
   unregister(holderId: string): Promise<void>
   /** From the Worker: a batch of this channel's items, in publish order. */
-  publish(items: PublishItem[]): Promise<PublishReport>
+  publish(items: PublishItem[]): Promise<CountedReport>
 }
 
 /** One shard of client connections (connection-holder.ts). */
@@ -28,7 +28,7 @@ export interface ConnectionHolderRpc extends Rpc.DurableObjectBranded {
   /** From the Worker: a long-poll to hold; `replay` when only the Worker has the body. */
   hold(payload: HoldPayload, replay?: ReplayCallback): Promise<Response>
   /** From a room: one published batch, for this holder's subscribers. */
-  deliver(items: PublishItem[]): Promise<PublishReport>
+  deliver(items: PublishItem[]): Promise<CountedReport>
   /** From the Worker's stats endpoint. */
   stats(): Promise<Record<string, unknown>>
 }

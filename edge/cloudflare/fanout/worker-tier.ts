@@ -8,7 +8,7 @@
 import type { Context } from 'hono'
 import type { GatewayConfig } from '../../../src/config/types.ts'
 import { GatewayError } from '../../../src/errors.ts'
-import type { FanoutTier, PublishReport } from '../../../src/fanout.ts'
+import type { CountedReport, FanoutTier } from '../../../src/fanout.ts'
 import type { PublishItem } from '../../../src/grip/publish-item.ts'
 import type { PlatformExtras } from '../platform.ts'
 import { type FanoutEnv, holderName, shardCount } from './env.ts'
@@ -86,7 +86,7 @@ export function createDurableObjectFanout(
           }
         )
       }
-      const total: PublishReport = { items: 0, released: 0, held: 0, duplicates: 0 }
+      const total: CountedReport = { items: 0, released: 0, held: 0, duplicates: 0 }
       for (const result of settled) {
         if (result.status !== 'fulfilled') continue
         total.items += result.value.items

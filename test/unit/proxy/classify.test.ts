@@ -138,7 +138,8 @@ const table: Row[] = [
     want: { kind: 'publish' },
   },
   { name: 'purge endpoint', url: 'https://e.x/_gripgate/purge', want: { kind: 'purge' } },
-  { name: 'other admin path', url: 'https://e.x/_gripgate/stats', want: { kind: 'not-found' } },
+  { name: 'stats endpoint', url: 'https://e.x/_gripgate/stats', want: { kind: 'stats' } },
+  { name: 'other admin path', url: 'https://e.x/_gripgate/nope', want: { kind: 'not-found' } },
   {
     name: 'publish not configured: the path is an ordinary route',
     url: 'https://e.x/publish/',

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import type { PullCache } from '../../../src/cache/pull-cache.ts'
+import { storePullPath } from '../../../src/cache/pull-path.ts'
 import type { PublishItem } from '../../../src/grip/publish-item.ts'
 import { handlePublish } from '../../../src/publish/route.ts'
 
@@ -35,7 +36,7 @@ describe('publish order', () => {
         items: [{ channel: 'news', formats: { 'http-stream': { content: 'x' } } }],
       }),
     })
-    const answered = handlePublish(request, hub, cache, {
+    const answered = handlePublish(request, hub, storePullPath(cache).purger, {
       channels: true,
       keys: {},
       soft: false,

@@ -2,6 +2,7 @@ import { SignJWT } from 'jose'
 import { describe, expect, it } from 'vitest'
 import { MemoryStore } from '../../../src/cache/memory-store.ts'
 import { PullCache } from '../../../src/cache/pull-cache.ts'
+import { storePullPath } from '../../../src/cache/pull-path.ts'
 import { parseConfig } from '../../../src/config/parse.ts'
 import { createGateway } from '../../../src/gateway.ts'
 import type { PublishItem } from '../../../src/grip/publish-item.ts'
@@ -35,11 +36,16 @@ function publishTo(request: Request, hub: Hub): Promise<Response> {
     waitUntil: () => {},
     maxObjectBytes: 64 * 1024,
   })
-  return handlePublish(request, { publish: async (items) => hub.publish(items) }, cache, {
-    channels: true,
-    keys: {},
-    soft: false,
-  })
+  return handlePublish(
+    request,
+    { publish: async (items) => hub.publish(items) },
+    storePullPath(cache).purger,
+    {
+      channels: true,
+      keys: {},
+      soft: false,
+    }
+  )
 }
 
 /** A hub with one subscriber on `c` that records what it gets. */

@@ -22,6 +22,7 @@ describe('purgerFromKeyPurge', () => {
       seen.push(`${key}:${soft}`)
     })
     expect(await purger.purge(['a', 'b', 'a'], true)).toEqual({
+      objects: null,
       soft: true,
       purged: ['a', 'b'],
       failed: [],
@@ -35,6 +36,7 @@ describe('purgerFromKeyPurge', () => {
       if (key === 'odd') throw 'a string'
     })
     expect(await purger.purge(['x', 'bad', 'odd', 'y'], false)).toEqual({
+      objects: null,
       soft: false,
       purged: ['x', 'y'],
       failed: [
@@ -48,6 +50,11 @@ describe('purgerFromKeyPurge', () => {
     const purger = purgerFromKeyPurge(() => {
       throw new Error('not called')
     })
-    expect(await purger.purge([], false)).toEqual({ soft: false, purged: [], failed: [] })
+    expect(await purger.purge([], false)).toEqual({
+      soft: false,
+      purged: [],
+      failed: [],
+      objects: null,
+    })
   })
 })

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import type { PublishPurgeConfig } from '../../../src/config/types.ts'
 import type { JsonObject } from '../../../src/grip/json-fields.ts'
+import type { PublishItem } from '../../../src/grip/publish-item.ts'
 import { parsePublishBody } from '../../../src/grip/publish-item.ts'
+import { publishAndPurge } from '../../../src/publish/flow.ts'
 import type { PublishBody } from '../../../src/publish/read-body.ts'
-import { type FanoutPublishResult, fanoutItem, relayPublish } from '../../../src/publish/relay.ts'
 import { recordingPurger } from '../../fakes/recording-purger.ts'
 
 const PURGE: PublishPurgeConfig = { channels: true, keys: { 'item-*': ['items'] }, soft: false }
@@ -16,22 +17,25 @@ function body(json: { items: JsonObject[]; 'purge-mode'?: string }): PublishBody
   return { items: parsed.value, raw: json.items }
 }
 
-/** A publish API that records batches (into the shared log) and answers `result`. */
-function recordingApi(log: string[], result: FanoutPublishResult = { ok: true, status: 200 }) {
-  const batches: JsonObject[][] = []
-  const forward = async (items: readonly JsonObject[]) => {
-    log.push(`forward ${items.map((item) => item.channel).join(',')}`)
-    batches.push([...items])
-    return result
+/** A tier that records batches (into the shared log), items and their JSON. */
+function recordingTier(log: string[], fail?: Error) {
+  const batches: { items: PublishItem[]; raw: JsonObject[] }[] = []
+  const tier = {
+    async publish(items: readonly PublishItem[], raw?: readonly JsonObject[]) {
+      log.push(`deliver ${items.map((item) => item.channel).join(',')}`)
+      if (fail) throw fail
+      batches.push({ items: [...items], raw: [...(raw ?? [])] })
+      return { items: items.length, released: items.length, held: 0, duplicates: 0 }
+    },
   }
-  return { batches, forward }
+  return { batches, tier }
 }
 
-describe('relayPublish: purge first, then forward (consistency contract 3)', () => {
+describe('publishAndPurge: purge first, then deliver (consistency contract 3)', () => {
   it('purges every key of every item before forwarding anything', async () => {
     const log: string[] = []
-    const api = recordingApi(log)
-    const report = await relayPublish(
+    const api = recordingTier(log)
+    const report = await publishAndPurge(
       body({
         items: [
           { channel: 'item-1', formats: stream('a'), purge: ['home'] },
@@ -40,14 +44,14 @@ describe('relayPublish: purge first, then forward (consistency contract 3)', () 
       }),
       PURGE,
       recordingPurger({}, log),
-      api.forward
+      api.tier
     )
     expect(log).toEqual([
       'purge item-1',
       'purge items',
       'purge home',
       'purge news',
-      'forward item-1,news',
+      'deliver item-1,news',
     ])
     expect(report).toEqual({
       items: [
@@ -56,13 +60,14 @@ describe('relayPublish: purge first, then forward (consistency contract 3)', () 
       ],
       purgedKeys: ['item-1', 'items', 'home', 'news'],
       failedKeys: [],
-      publishApi: { ok: true, status: 200 },
+      objects: null,
+      report: { items: 2, released: 2, held: 0, duplicates: 0 },
     })
   })
 
-  it('forwards the items as sent, without gripgate’s purge fields', async () => {
-    const api = recordingApi([])
-    await relayPublish(
+  it('gives the tier each item with its publish JSON as sent', async () => {
+    const api = recordingTier([])
+    await publishAndPurge(
       body({
         'purge-mode': 'soft',
         items: [
@@ -78,23 +83,26 @@ describe('relayPublish: purge first, then forward (consistency contract 3)', () 
       }),
       PURGE,
       recordingPurger(),
-      api.forward
+      api.tier
     )
-    expect(api.batches).toEqual([
+    expect(api.batches.map((batch) => batch.raw)).toEqual([
       [
         {
           channel: 'c',
           id: '2',
           'prev-id': '1',
+          purge: ['k'],
+          'purge-mode': 'hard',
           formats: { 'ws-message': { content: 'hi' }, 'http-stream': { content: 'x' } },
         },
       ],
     ])
+    expect(api.batches[0]?.items.map((item) => item.id)).toEqual(['2'])
   })
 
   it('soft-purges soft items and hard-purges a key any item wants hard', async () => {
     const purger = recordingPurger()
-    await relayPublish(
+    await publishAndPurge(
       body({
         items: [
           { channel: 'a', purge: ['shared'], 'purge-mode': 'soft', formats: stream('1') },
@@ -103,7 +111,7 @@ describe('relayPublish: purge first, then forward (consistency contract 3)', () 
       }),
       PURGE,
       purger,
-      recordingApi([]).forward
+      recordingTier([]).tier
     )
     expect(purger.purged).toEqual([
       { key: 'b', soft: false },
@@ -112,10 +120,10 @@ describe('relayPublish: purge first, then forward (consistency contract 3)', () 
     ])
   })
 
-  it('does not forward an item whose purge failed, and says which keys failed', async () => {
+  it('does not deliver an item whose purge failed, and says which keys failed', async () => {
     const log: string[] = []
-    const api = recordingApi(log)
-    const report = await relayPublish(
+    const api = recordingTier(log)
+    const report = await publishAndPurge(
       body({
         items: [
           { channel: 'item-1', formats: stream('a') },
@@ -124,9 +132,12 @@ describe('relayPublish: purge first, then forward (consistency contract 3)', () 
       }),
       PURGE,
       recordingPurger({ items: 'hostcall refused' }, log),
-      api.forward
+      api.tier
     )
-    expect(api.batches).toEqual([[{ channel: 'news', formats: stream('b') }]])
+    expect(api.batches.map((batch) => batch.raw)).toEqual([
+      [{ channel: 'news', formats: stream('b') }],
+    ])
+    expect(api.batches[0]?.items.map((item) => item.channel)).toEqual(['news'])
     expect(report.items).toEqual([
       { index: 0, channel: 'item-1', outcome: 'purge-failed', failedKeys: ['items'] },
       { index: 1, channel: 'news', outcome: 'published' },
@@ -135,42 +146,59 @@ describe('relayPublish: purge first, then forward (consistency contract 3)', () 
     expect(report.purgedKeys).toEqual(['item-1', 'news'])
   })
 
-  it('marks forwarded items failed when the publish API refuses the batch', async () => {
-    const api = recordingApi([], { ok: false, status: 401, detail: 'Unauthorized' })
-    const report = await relayPublish(
-      body({ items: [{ channel: 'news', formats: stream('b') }] }),
-      PURGE,
-      recordingPurger(),
-      api.forward
-    )
-    expect(report.items).toEqual([{ index: 0, channel: 'news', outcome: 'publish-failed' }])
-    expect(report.publishApi).toEqual({ ok: false, status: 401, detail: 'Unauthorized' })
+  it('lets an error of the tier itself through, after the purge', async () => {
+    const log: string[] = []
+    const failing = recordingTier(log, new Error('bus down'))
+    await expect(
+      publishAndPurge(
+        body({ items: [{ channel: 'news', formats: stream('b') }] }),
+        PURGE,
+        recordingPurger({}, log),
+        failing.tier
+      )
+    ).rejects.toThrow('bus down')
+    expect(log).toEqual(['purge news', 'deliver news'])
   })
 
-  it('calls no API when every purge failed', async () => {
-    const api = recordingApi([])
-    const report = await relayPublish(
+  it('adds up the objects each purge covered where the cache counts them', async () => {
+    const counting = {
+      purge: async (keys: readonly string[], soft: boolean) => ({
+        soft,
+        purged: [...keys],
+        failed: [],
+        objects: keys.length * 2,
+      }),
+    }
+    const report = await publishAndPurge(
+      body({
+        items: [
+          { channel: 'a', formats: stream('1') },
+          { channel: 'b', 'purge-mode': 'soft', formats: stream('2') },
+        ],
+      }),
+      PURGE,
+      counting,
+      recordingTier([]).tier
+    )
+    expect(report.objects).toBe(4)
+  })
+
+  it('delivers nothing when every purge failed', async () => {
+    const api = recordingTier([])
+    const report = await publishAndPurge(
       body({ items: [{ channel: 'news', formats: stream('b') }] }),
       PURGE,
       recordingPurger({ news: 'no' }),
-      api.forward
+      api.tier
     )
     expect(api.batches).toEqual([])
-    expect(report.publishApi).toBeUndefined()
+    expect(report.report).toBeUndefined()
   })
 
-  it('an empty batch purges and forwards nothing', async () => {
-    const api = recordingApi([])
-    const report = await relayPublish(body({ items: [] }), PURGE, recordingPurger(), api.forward)
-    expect(report).toEqual({ items: [], purgedKeys: [], failedKeys: [] })
+  it('an empty batch purges and delivers nothing', async () => {
+    const api = recordingTier([])
+    const report = await publishAndPurge(body({ items: [] }), PURGE, recordingPurger(), api.tier)
+    expect(report).toEqual({ items: [], purgedKeys: [], failedKeys: [], objects: null })
     expect(api.batches).toEqual([])
-  })
-})
-
-describe('fanoutItem', () => {
-  it('keeps every field but purge and purge-mode', () => {
-    expect(
-      fanoutItem({ channel: 'c', meta: { a: 'b' }, purge: ['x'], 'purge-mode': 'soft' })
-    ).toEqual({ channel: 'c', meta: { a: 'b' } })
   })
 })

@@ -33,12 +33,15 @@ export interface OriginAgain {
   fetchLink(url: URL, lastIds: LastIds): Promise<Response>
 }
 
-/** What one publish call did. */
+/**
+ * What one publish call did. The counts are null where the tier cannot know them when it
+ * answers (a cluster: each node's hub sequences the items itself).
+ */
 export interface PublishReport {
   items: number
-  released: number
-  held: number
-  duplicates: number
+  released: number | null
+  held: number | null
+  duplicates: number | null
 }
 
 /** Holds connections and delivers publishes. */

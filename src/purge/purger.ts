@@ -16,6 +16,11 @@ export interface PurgeReport {
   soft: boolean
   purged: string[]
   failed: PurgeFailure[]
+  /**
+   * Nodes of a cluster that did not acknowledge this purge in time: the purge waited for
+   * their cache leases to end instead (docs/cluster.md). Absent outside a cluster.
+   */
+  unacknowledged?: string[]
 }
 
 /** Purges surrogate keys from the platform's cache. */

@@ -33,15 +33,12 @@ export interface OriginAgain {
   fetchLink(url: URL, lastIds: LastIds): Promise<Response>
 }
 
-/**
- * What one publish call did. The counts are null where the tier cannot know them when it
- * answers (a cluster: each node's hub sequences the items itself).
- */
+/** What one publish call did. */
 export interface PublishReport {
   items: number
-  released: number | null
-  held: number | null
-  duplicates: number | null
+  released: number
+  held: number
+  duplicates: number
 }
 
 /** Holds connections and delivers publishes. */

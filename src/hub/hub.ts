@@ -136,8 +136,8 @@ export class Hub {
   }
 
   /** Publishes a batch in order; items are delivered as the sequencer releases them. */
-  publish(items: readonly PublishItem[]): PublishReport & { released: number } {
-    const report = { items: items.length, released: 0, held: 0, duplicates: 0 }
+  publish(items: readonly PublishItem[]): PublishReport {
+    const report: PublishReport = { items: items.length, released: 0, held: 0, duplicates: 0 }
     this.counters.publishes += 1
     this.counters.items += items.length
     for (const item of items) {

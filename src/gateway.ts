@@ -19,6 +19,7 @@ import { proxyWithGrip } from './proxy/grip-proxy.ts'
 import { originFailure } from './proxy/origin-failure.ts'
 import { routeForward } from './proxy/route-forward.ts'
 import { handlePublish } from './publish/route.ts'
+import type { Purger } from './purge/purger.ts'
 import { handlePurge } from './purge/route.ts'
 import { statsSnapshot } from './stats.ts'
 
@@ -27,6 +28,27 @@ export interface Gateway {
   app: Hono
   cache: PullCache
   tier: FanoutTier
+}
+
+/**
+ * What publish and purge call to purge: the own cache, or the platform's wrapper of it (a
+ * cluster). Interim wiring until the publish flow takes a `Purger` itself (issue 13).
+ */
+function ownCachePurges(cache: PullCache, platform: Platform): Pick<PullCache, 'purge'> {
+  const local: Purger = {
+    async purge(keys, soft) {
+      await cache.purge(keys, soft)
+      return { soft, purged: [...new Set(keys)], failed: [] }
+    },
+  }
+  const purger = platform.purger?.(local)
+  if (!purger) return cache
+  return {
+    async purge(keys, soft) {
+      const report = await purger.purge(keys, soft)
+      return report.purged.length
+    },
+  }
 }
 
 /** Builds the gateway for a platform and a parsed config. */
@@ -49,6 +71,7 @@ export function createGateway(platform: Platform, config: GatewayConfig): Gatewa
       streams: platform.streams,
     })
   const app = new Hono()
+  const purges = ownCachePurges(cache, platform)
 
   const publishKeys = config.publish?.keys ?? []
   const requirePublishKey: MiddlewareHandler = async (c, next) => {
@@ -79,10 +102,10 @@ export function createGateway(platform: Platform, config: GatewayConfig): Gatewa
     const publishPath = config.publish.path.replace(/\/$/, '')
     for (const path of new Set([publishPath, `${publishPath}/`])) {
       const purge = config.publish.purge
-      app.post(path, requirePublishKey, (c) => handlePublish(c.req.raw, tier, cache, purge))
+      app.post(path, requirePublishKey, (c) => handlePublish(c.req.raw, tier, purges, purge))
       app.all(path, postOnly)
     }
-    app.post(`${ADMIN_PREFIX}purge`, requirePublishKey, (c) => handlePurge(c.req.raw, cache))
+    app.post(`${ADMIN_PREFIX}purge`, requirePublishKey, (c) => handlePurge(c.req.raw, purges))
     app.all(`${ADMIN_PREFIX}purge`, postOnly)
     app.get(`${ADMIN_PREFIX}stats`, requirePublishKey, async (c) =>
       c.json(await statsSnapshot(tier, cache))

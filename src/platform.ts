@@ -10,6 +10,7 @@ import type { CacheStore } from './cache/store.ts'
 import type { GatewayConfig, OriginConfig } from './config/types.ts'
 import type { FanoutTier } from './fanout.ts'
 import type { HeldStreamOpener } from './held-stream.ts'
+import type { Purger } from './purge/purger.ts'
 import type { WebSocketAcceptor } from './ws-socket.ts'
 
 /** Wall-clock time, injectable so tests can move it. */
@@ -59,6 +60,11 @@ export interface Platform {
   streams?: HeldStreamOpener
   /** Builds the fanout tier; absent means the embedded, in-process one. */
   fanout?: (config: GatewayConfig) => FanoutTier
+  /**
+   * Wraps the purger of this gateway's own cache (a cluster purges on every node through
+   * it); absent means the own cache's purger as it is.
+   */
+  purger?: (local: Purger) => Purger
   /**
    * The address of the peer that sent the request (Node: the socket's; Workers:
    * `CF-Connecting-IP`), for `X-Forwarded-For`; absent or undefined when unknown.

@@ -21,7 +21,7 @@ export const MAX_PUBLISH_BODY = PUBLISH_BODY_LIMIT
 export async function handlePublish(
   request: Request,
   tier: Pick<FanoutTier, 'publish'>,
-  cache: PullCache,
+  cache: Pick<PullCache, 'purge'>,
   purge: PublishPurgeConfig
 ): Promise<Response> {
   const { items } = await readPublishBody(request)

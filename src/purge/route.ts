@@ -6,7 +6,10 @@ import type { PullCache } from '../cache/pull-cache.ts'
 import { readPurgeBody } from './read-body.ts'
 
 /** Handles an authenticated purge request. */
-export async function handlePurge(request: Request, cache: PullCache): Promise<Response> {
+export async function handlePurge(
+  request: Request,
+  cache: Pick<PullCache, 'purge'>
+): Promise<Response> {
   const { keys, soft } = await readPurgeBody(request)
   const purged = await cache.purge(keys, soft)
   return Response.json({ purged, keys, soft })

@@ -6,7 +6,7 @@
  * @module
  */
 import { GatewayError } from '../../../src/errors.ts'
-import type { Purger, PurgeReport } from '../../../src/purge/purger.ts'
+import type { PurgeReport, Purger } from '../../../src/purge/purger.ts'
 import type { ClusterNode } from './cluster-node.ts'
 
 /** The 503 every cluster operation answers while the bus cannot be reached. */

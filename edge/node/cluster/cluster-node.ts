@@ -63,7 +63,6 @@ export class ClusterNode {
   #pendingRenew: { startedAt: number; lastId: string } | undefined
   #timer: NodeJS.Timeout | undefined
   #stopped = false
-  #reading: Promise<void> | undefined
   #lastBeatOk = false
   readonly #started: Promise<void>
   #markStarted: () => void = () => {}
@@ -100,8 +99,8 @@ export class ClusterNode {
     clearTimeout(this.#timer)
     this.#deps.lease.lapse()
     await this.#deps.bus.leave(this.id).catch(() => {})
+    // A read blocked on the bus ends with it (or at its block timeout); not waited for.
     await this.#deps.bus.close()
-    await this.#reading
   }
 
   /**
@@ -211,7 +210,7 @@ export class ClusterNode {
         // `lastId` concerns it, and its ack says so to any purge waiting on it.
         this.#cursor = lastId
         this.#acknowledge(lastId)
-        this.#reading = this.#readLoop()
+        void this.#readLoop()
         this.#markStarted()
       }
       if (compareIds(this.#cursor, lastId) >= 0) lease.renew(startedAt + timing.leaseMs)

@@ -89,12 +89,14 @@ export function runClusterBusContract(name: string, options: ClusterBusContractO
       expect(await waiting).toEqual([{ id: next, data: 'y' }])
     })
 
-    it('a beat answers the last id after storing the beat; nodes lists live beats', async () => {
+    it('a beat answers the last id and the epoch after storing the beat; nodes lists live beats', async () => {
       const [a, b] = (await connect(2)) as [ClusterBus, ClusterBus]
       await a.leave('probe')
-      expect(await a.heartbeat(beat('a'), 60_000)).toBe(FIRST_ID)
+      const first = await a.heartbeat(beat('a'), 60_000)
+      expect(first).toEqual({ lastId: FIRST_ID, epoch: expect.any(String) })
       const id = await b.append('z')
-      expect(await b.heartbeat(beat('b', id), 60_000)).toBe(id)
+      // One log, one epoch, whichever bus asks.
+      expect(await b.heartbeat(beat('b', id), 60_000)).toEqual({ lastId: id, epoch: first.epoch })
       const ids = (await a.nodes()).map((node) => node.id).sort()
       expect(ids).toEqual(['a', 'b'])
       expect((await a.nodes()).find((node) => node.id === 'b')).toEqual(beat('b', id))

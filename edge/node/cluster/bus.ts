@@ -24,6 +24,16 @@ export interface NodeBeat {
   at: number
 }
 
+/** Where the log ends, and which log it is. */
+export interface LogPosition {
+  lastId: string
+  /**
+   * Names this log: it changes when the log was lost (Redis restarted empty), and then a
+   * node cannot know which purges it missed.
+   */
+  epoch: string
+}
+
 /** The log id before every record. */
 export const FIRST_ID = '0-0'
 
@@ -40,10 +50,10 @@ export interface ClusterBus {
    */
   read(after: string, blockMs: number): Promise<BusEntry[]>
   /**
-   * Stores `beat` (alive for `ttlMs`), then reads the log's last id. The order matters: the
-   * lease argument (docs/cluster.md) needs the id read after the beat is stored.
+   * Stores `beat` (alive for `ttlMs`), then reads the log's last id and epoch. The order
+   * matters: the lease argument (docs/cluster.md) needs the id read after the beat is stored.
    */
-  heartbeat(beat: NodeBeat, ttlMs: number): Promise<string>
+  heartbeat(beat: NodeBeat, ttlMs: number): Promise<LogPosition>
   /** The nodes whose heartbeat has not expired. */
   nodes(): Promise<NodeBeat[]>
   /** Removes `node`'s beat at once (a clean shutdown), instead of letting it expire. */

@@ -64,6 +64,8 @@ export class ClusterNode {
   #timer: NodeJS.Timeout | undefined
   #stopped = false
   #lastBeatOk = false
+  /** The log's epoch when this node took its position in it. */
+  #epoch: string | undefined
   readonly #started: Promise<void>
   #markStarted: () => void = () => {}
 
@@ -203,8 +205,19 @@ export class ClusterNode {
       at: Date.now(),
     }
     try {
-      const lastId = await bus.heartbeat(beat, timing.leaseMs)
+      const { lastId, epoch } = await bus.heartbeat(beat, timing.leaseMs)
       this.#lastBeatOk = true
+      if (this.#epoch !== undefined && epoch !== this.#epoch) {
+        // The log was lost (Redis restarted empty): purges this node had not applied yet are
+        // gone with it, so its cache is dropped (the lapsed lease resets it on renewal) and
+        // it starts over at the end of the new log.
+        this.#deps.logger.warn("cluster: the log was reset; dropping this node's cache", {})
+        lease.lapse()
+        this.#cursor = lastId
+        this.#pendingRenew = undefined
+        this.#acknowledge(lastId)
+      }
+      this.#epoch = epoch
       if (this.#cursor === undefined) {
         // A new node starts at the end of the log with an empty cache: nothing before
         // `lastId` concerns it, and its ack says so to any purge waiting on it.

@@ -5,7 +5,7 @@
  * primary's is the `cluster.Worker`; tests pass an in-memory pair.
  * @module
  */
-import type { BusEntry, ClusterBus, NodeBeat } from './bus.ts'
+import type { BusEntry, ClusterBus, LogPosition, NodeBeat } from './bus.ts'
 import type { MemoryBroker } from './memory-broker.ts'
 
 /** One end of an IPC link: what `process` and `cluster.Worker` both offer. */
@@ -133,7 +133,7 @@ export class IpcBus implements ClusterBus {
     return this.#call('read', after, blockMs)
   }
 
-  heartbeat(beat: NodeBeat, ttlMs: number): Promise<string> {
+  heartbeat(beat: NodeBeat, ttlMs: number): Promise<LogPosition> {
     return this.#call('heartbeat', beat, ttlMs)
   }
 

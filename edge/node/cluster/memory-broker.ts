@@ -4,7 +4,15 @@
  * the Redis bus: an ordered, bounded log; heartbeats that expire; acks to every node.
  * @module
  */
-import { type BusEntry, type ClusterBus, compareIds, FIRST_ID, type NodeBeat } from './bus.ts'
+import { randomUUID } from 'node:crypto'
+import {
+  type BusEntry,
+  type ClusterBus,
+  compareIds,
+  FIRST_ID,
+  type LogPosition,
+  type NodeBeat,
+} from './bus.ts'
 
 /** Records kept (Redis: `MAXLEN ~`); a node further behind than this starts over fenced. */
 export const LOG_MAX_LENGTH = 100_000
@@ -23,6 +31,7 @@ export class MemoryBroker {
   readonly #nodes = new Map<string, { beat: NodeBeat; expiresAt: number }>()
   readonly #ackListeners = new Set<(node: string, id: string) => void>()
   readonly #now: () => number
+  readonly #epoch = randomUUID()
 
   constructor(now: () => number = Date.now) {
     this.#now = now
@@ -70,9 +79,9 @@ export class MemoryBroker {
     return this.#log.at(-1)?.id ?? (this.#seq === 0 ? FIRST_ID : `0-${this.#seq}`)
   }
 
-  heartbeat(beat: NodeBeat, ttlMs: number): string {
+  heartbeat(beat: NodeBeat, ttlMs: number): LogPosition {
     this.#nodes.set(beat.id, { beat, expiresAt: this.#now() + ttlMs })
-    return this.lastId()
+    return { lastId: this.lastId(), epoch: this.#epoch }
   }
 
   nodes(): NodeBeat[] {
@@ -132,7 +141,7 @@ export class MemoryBus implements ClusterBus {
     return this.#broker.read(after, blockMs)
   }
 
-  async heartbeat(beat: NodeBeat, ttlMs: number): Promise<string> {
+  async heartbeat(beat: NodeBeat, ttlMs: number): Promise<LogPosition> {
     this.#check()
     return this.#broker.heartbeat(beat, ttlMs)
   }

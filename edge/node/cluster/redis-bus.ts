@@ -8,9 +8,11 @@
  * instead of waiting in a queue: a publish must answer 503, not hang.
  * @module
  */
+
+import { randomUUID } from 'node:crypto'
 import { Redis, type RedisOptions } from 'ioredis'
 import type { Logger } from '../../../src/platform.ts'
-import { type BusEntry, type ClusterBus, FIRST_ID, type NodeBeat } from './bus.ts'
+import { type BusEntry, type ClusterBus, FIRST_ID, type LogPosition, type NodeBeat } from './bus.ts'
 import { LOG_MAX_LENGTH, READ_BATCH } from './memory-broker.ts'
 
 /** How to reach Redis and which keys this cluster owns. */
@@ -42,13 +44,20 @@ export class RedisBus implements ClusterBus {
   readonly #cmd: Redis
   readonly #reader: Redis
   readonly #sub: Redis
-  readonly #keys: { log: string; nodes: string; node: (id: string) => string; acks: string }
+  readonly #keys: {
+    log: string
+    epoch: string
+    nodes: string
+    node: (id: string) => string
+    acks: string
+  }
   readonly #listeners: Array<(node: string, id: string) => void> = []
 
   constructor(options: RedisBusOptions) {
     const { name } = options
     this.#keys = {
       log: `${name}:log`,
+      epoch: `${name}:epoch`,
       nodes: `${name}:nodes`,
       node: (id) => `${name}:node:${id}`,
       acks: `${name}:acks`,
@@ -115,17 +124,21 @@ export class RedisBus implements ClusterBus {
     return entries
   }
 
-  async heartbeat(beat: NodeBeat, ttlMs: number): Promise<string> {
+  async heartbeat(beat: NodeBeat, ttlMs: number): Promise<LogPosition> {
+    // The epoch key is created by the first beat after the log began (or was lost with an
+    // emptied Redis): a node that sees it change knows its position means nothing any more.
     const replies = await this.#cmd
       .multi()
       .set(this.#keys.node(beat.id), JSON.stringify(beat), 'PX', ttlMs)
       .sadd(this.#keys.nodes, beat.id)
+      .set(this.#keys.epoch, randomUUID(), 'NX')
+      .get(this.#keys.epoch)
       .xrevrange(this.#keys.log, '+', '-', 'COUNT', 1)
       .exec()
     if (!replies) throw new Error('the heartbeat transaction was discarded')
     for (const [error] of replies) if (error) throw error
-    const last = replies[2]?.[1] as Array<[string, string[]]> | undefined
-    return last?.[0]?.[0] ?? FIRST_ID
+    const last = replies[4]?.[1] as Array<[string, string[]]> | undefined
+    return { lastId: last?.[0]?.[0] ?? FIRST_ID, epoch: String(replies[3]?.[1]) }
   }
 
   async nodes(): Promise<NodeBeat[]> {

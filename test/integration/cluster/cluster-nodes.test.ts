@@ -63,7 +63,7 @@ describe.skipIf(skip !== undefined)(`three nodes over Redis${skip ? ` (${skip})`
       cluster: { redis: { url: redis.url }, heartbeatMs: 100, leaseMs: 400, ackTimeoutMs: 300 },
     })
     const [a, b, c] = await Promise.all(
-      ['a', 'b', 'c'].map(() => startServe(['--config', configPath]))
+      ['a', 'b', 'c'].map(() => startServe(['--config', configPath, '--drain-ms', '300']))
     )
     Object.assign(nodes, { a, b, c })
   })
@@ -137,6 +137,9 @@ describe.skipIf(skip !== undefined)(`three nodes over Redis${skip ? ` (${skip})`
   it('answers 503 while Redis is down, keeps held streams open, and delivers once it is back', async () => {
     const subscriber = await StreamReader.open(`${nodes.a.url}/live-redis`)
     await subscriber.waitForText((text) => text.includes('data: start'), 'the stream to open')
+    origin.value.set('before-outage', 1)
+    await pull(nodes.c, 'before-outage')
+    expect((await pull(nodes.c, 'before-outage')).cache).toBe('HIT')
     await redis.stop()
     const refused = await publish(nodes.b, [sse('live-redis', 'lost?')])
     expect(refused.status).toBe(503)
@@ -153,6 +156,12 @@ describe.skipIf(skip !== undefined)(`three nodes over Redis${skip ? ` (${skip})`
     expect(subscriber.ended).toBe(false)
     expect(subscriber.text).not.toContain('lost?')
     subscriber.close()
+    // The log came back empty (a new epoch): purges C might have missed are gone with it, so C
+    // dropped its cache.
+    origin.value.set('before-outage', 2)
+    expect(await eventually(async () => (await pull(nodes.c, 'before-outage')).body === '2')).toBe(
+      true
+    )
   })
 
   it('carries on when a node is SIGKILLed, and a restarted node rejoins with an empty cache', async () => {
@@ -169,7 +178,7 @@ describe.skipIf(skip !== undefined)(`three nodes over Redis${skip ? ` (${skip})`
     expect((await pull(nodes.a, 'killed')).body).toBe('2')
     subscriber.close()
 
-    nodes.c = await startServe(['--config', configPath])
+    nodes.c = await startServe(['--config', configPath, '--drain-ms', '300'])
     expect(await pull(nodes.c, 'killed')).toEqual({ body: '2', cache: 'MISS' })
     // The killed node's beat expires; the new one is listed.
     expect(await eventually(async () => (await stats(nodes.b)).cluster.nodes.length === 3)).toBe(

@@ -5,7 +5,7 @@
  * @module
  */
 import type { Logger } from '../../../src/platform.ts'
-import { type ClusterBus, compareIds, type NodeBeat } from './bus.ts'
+import { type ClusterBus, compareIds, FIRST_ID, type NodeBeat } from './bus.ts'
 import type { Lease } from './lease.ts'
 import { type ClusterRecord, decodeRecord, encodeRecord } from './record-codec.ts'
 
@@ -209,13 +209,16 @@ export class ClusterNode {
       this.#lastBeatOk = true
       if (this.#epoch !== undefined && epoch !== this.#epoch) {
         // The log was lost (Redis restarted empty): purges this node had not applied yet are
-        // gone with it, so its cache is dropped (the lapsed lease resets it on renewal) and
-        // it starts over at the end of the new log.
+        // gone with it, so its cache is dropped (the lapsed lease resets it on renewal). Every
+        // record of the new log is new to this node: a restarted Redis numbers them after the
+        // old ones (ids are times), so reading on from the cursor misses none; only a log
+        // numbered below the cursor is read from its start.
         this.#deps.logger.warn("cluster: the log was reset; dropping this node's cache", {})
         lease.lapse()
-        this.#cursor = lastId
         this.#pendingRenew = undefined
-        this.#acknowledge(lastId)
+        if (this.#cursor !== undefined && compareIds(this.#cursor, lastId) > 0) {
+          this.#cursor = FIRST_ID
+        }
       }
       this.#epoch = epoch
       if (this.#cursor === undefined) {

@@ -12,6 +12,13 @@ import { CliError } from '../commands/load-config.ts'
 import { type IpcChannel, serveBusOverIpc } from './ipc-bus.ts'
 import { MemoryBroker } from './memory-broker.ts'
 
+/**
+ * Set by the primary in its workers' environment: `relay` when the primary relays the bus.
+ * Checked instead of `cluster.isWorker`, so a process manager that runs gripgate under its
+ * own node:cluster primary (pm2's cluster mode) does not make it wait for a relay.
+ */
+export const WORKER_ENV = 'GRIPGATE_WORKER_BUS'
+
 /** The message a worker sends its primary once it listens. */
 export const LISTENING_TAG = 'gripgate-listening'
 
@@ -65,7 +72,7 @@ export async function runPrimary(options: PrimaryOptions): Promise<number> {
   })
 
   const fork = () => {
-    const worker = cluster.fork()
+    const worker = cluster.fork({ [WORKER_ENV]: broker ? 'relay' : 'redis' })
     alive.add(worker)
     const unserve = broker ? serveBusOverIpc(broker, worker) : () => {}
     let listening = false

@@ -4,7 +4,13 @@
  */
 import cluster from 'node:cluster'
 import { IpcBus } from '../cluster/ipc-bus.ts'
-import { LISTENING_TAG, parseWorkers, primaryChannel, runPrimary } from '../cluster/workers.ts'
+import {
+  LISTENING_TAG,
+  parseWorkers,
+  primaryChannel,
+  runPrimary,
+  WORKER_ENV,
+} from '../cluster/workers.ts'
 import { startGateway } from '../server.ts'
 import { parseCommandArgs, parsePort } from './args.ts'
 import { DEFAULT_CONFIG_PATH, loadConfig } from './load-config.ts'
@@ -56,9 +62,10 @@ export async function runServe(argv: string[], out: (line: string) => void): Pro
     })
   }
   // A worker of `--workers N` clusters through the primary unless Redis is configured.
-  const bus = cluster.isWorker && !config.cluster?.redis ? new IpcBus(primaryChannel()) : undefined
+  const ours = cluster.isWorker && process.env[WORKER_ENV] !== undefined
+  const bus = ours && process.env[WORKER_ENV] === 'relay' ? new IpcBus(primaryChannel()) : undefined
   const running = await startGateway({ config, port, host: values.host ?? '127.0.0.1', bus })
-  if (cluster.isWorker) process.send?.({ tag: LISTENING_TAG, url: running.url })
+  if (ours) process.send?.({ tag: LISTENING_TAG, url: running.url })
   else out(`gripgate listening on ${running.url}`)
   return waitForSignal(async (signal) => {
     out(`${signal}: draining (up to ${drainMs} ms)`)

@@ -26,6 +26,7 @@ export type ErrorCode =
   | 'PUBLISH_FAILED'
   | 'PURGE_FAILED'
   | 'CONFIG_INVALID'
+  | 'CLUSTER_UNAVAILABLE'
   | 'INTERNAL'
 
 const TITLES: Record<ErrorCode, string> = {
@@ -48,6 +49,7 @@ const TITLES: Record<ErrorCode, string> = {
   PUBLISH_FAILED: 'The publish was not completed',
   PURGE_FAILED: 'Some keys could not be purged',
   CONFIG_INVALID: 'The gateway configuration is invalid',
+  CLUSTER_UNAVAILABLE: 'The cluster bus is unreachable',
   INTERNAL: 'Internal gateway error',
 }
 

@@ -16,10 +16,18 @@ import type { AddressInfo, Socket } from 'node:net'
 import { createAdaptorServer, type HttpBindings } from '@hono/node-server'
 import { WebSocketServer } from 'ws'
 import { MemoryStore } from '../../src/cache/memory-store.ts'
-import type { GatewayConfig } from '../../src/config/types.ts'
+import {
+  DEFAULT_ACK_TIMEOUT_MS,
+  DEFAULT_HEARTBEAT_MS,
+  DEFAULT_LEASE_MS,
+} from '../../src/config/schema.ts'
+import type { ClusterConfig, GatewayConfig } from '../../src/config/types.ts'
 import { createGateway, type Gateway } from '../../src/gateway.ts'
 import type { Logger, Platform } from '../../src/platform.ts'
 import { answerClientErrors } from './client-errors.ts'
+import type { ClusterBus } from './cluster/bus.ts'
+import { type ClusterParts, clusterPlatform } from './cluster/cluster-platform.ts'
+import { RedisBus } from './cluster/redis-bus.ts'
 import { consoleLogger } from './logger.ts'
 import { NodeOrigin } from './origin.ts'
 import { answerOtherUpgradesPlainly } from './plain-upgrades.ts'
@@ -35,6 +43,11 @@ export interface ServeOptions {
   port: number
   host: string
   logger?: Logger
+  /**
+   * The cluster bus of a `--workers` worker without Redis (the primary's relay); absent,
+   * `config.cluster.redis` decides whether this process joins a cluster.
+   */
+  bus?: ClusterBus
 }
 
 /** A running gateway. */
@@ -47,23 +60,57 @@ export interface RunningGateway {
   close(deadlineMs?: number): Promise<void>
 }
 
+/** Cluster settings for a `--workers` relay when the config has no `cluster` object. */
+const DEFAULT_CLUSTER: ClusterConfig = {
+  name: 'gripgate',
+  heartbeatMs: DEFAULT_HEARTBEAT_MS,
+  leaseMs: DEFAULT_LEASE_MS,
+  ackTimeoutMs: DEFAULT_ACK_TIMEOUT_MS,
+}
+
 /** Builds the Node platform: seams backed by this process. */
 export function nodePlatform(
   config: GatewayConfig,
-  logger: Logger
-): Platform & { streams: SocketStreamOpener; close(graceMs?: number): Promise<void> } {
+  logger: Logger,
+  bus?: ClusterBus
+): Platform & {
+  streams: SocketStreamOpener
+  cluster?: ClusterParts
+  close(graceMs?: number): Promise<void>
+} {
   const origin = new NodeOrigin()
   const pending = new Set<Promise<unknown>>()
-  return {
-    origin,
-    store: new MemoryStore({
+  const streams = new SocketStreamOpener()
+  const makeStore = () =>
+    new MemoryStore({
       maxBytes: config.cache.maxBytes,
       maxObjectBytes: config.cache.maxObjectBytes,
-    }),
+    })
+  const redis = config.cluster?.redis
+  const clusterBus =
+    bus ??
+    (redis && config.cluster
+      ? new RedisBus({ url: redis.url, name: config.cluster.name, logger })
+      : undefined)
+  const cluster = clusterBus
+    ? clusterPlatform({
+        bus: clusterBus,
+        cluster: config.cluster ?? DEFAULT_CLUSTER,
+        makeStore,
+        clock: systemClock,
+        logger,
+        websocket: nodeWebSocketAcceptor,
+        streams,
+      })
+    : undefined
+  return {
+    origin,
+    store: cluster?.store ?? makeStore(),
     clock: systemClock,
     logger,
     websocket: nodeWebSocketAcceptor,
-    streams: new SocketStreamOpener(),
+    streams,
+    ...(cluster ? { cluster, fanout: cluster.fanout, purger: cluster.purger } : {}),
     clientAddress: (c) =>
       (c.env as Partial<HttpBindings> | undefined)?.incoming?.socket.remoteAddress,
     waitUntil(work) {
@@ -107,8 +154,9 @@ function frontDoor(gateway: Gateway): typeof createServer {
 /** Starts the gateway and resolves once it listens. */
 export async function startGateway(options: ServeOptions): Promise<RunningGateway> {
   const logger = options.logger ?? consoleLogger()
-  const platform = nodePlatform(options.config, logger)
+  const platform = nodePlatform(options.config, logger, options.bus)
   const gateway = createGateway(platform, options.config)
+  await platform.cluster?.start()
   const server = createAdaptorServer({
     fetch: (request, env) => {
       // An upgrade (no outgoing) skipped the front door's check.
@@ -170,6 +218,7 @@ export async function startGateway(options: ServeOptions): Promise<RunningGatewa
       await closed
       clearInterval(sweep)
       clearTimeout(deadline)
+      await platform.cluster?.stop()
       await platform.close(Math.max(0, deadlineAt - Date.now()))
     })()
     return closing

@@ -92,12 +92,37 @@ export const surrogateKey = () =>
     error: (iss) => `must not contain whitespace, got ${describeValue(iss.input)}`,
   })
 
+/** What a secret's value must look like, and what to say when it does not. */
+export interface SecretCheck {
+  accepts(value: string): boolean
+  message: string
+}
+
+/** A signing or bearer key: text, or base64 bytes after `base64:`. */
+const KEY_CHECK: SecretCheck = {
+  accepts: (value) => parseSecret(value) !== undefined,
+  message: 'expected base64 bytes after "base64:" (a key of at least one byte)',
+}
+
+/** A Redis URL (it may hold a password, so it is a secret). */
+export const REDIS_URL_CHECK: SecretCheck = {
+  accepts: (value) => {
+    if (!/^rediss?:\/\/\S+$/.test(value)) return false
+    try {
+      return new URL(value).hostname !== ''
+    } catch {
+      return false
+    }
+  },
+  message: 'expected a redis:// or rediss:// URL with a host',
+}
+
 /**
  * A secret written inline or as `{ "env": "NAME" }`, resolved from `env` while
  * parsing, so an unset variable is reported at the secret's own path together
  * with every other problem.
  */
-export function secret(env: ConfigEnv, description: string) {
+export function secret(env: ConfigEnv, description: string, check: SecretCheck = KEY_CHECK) {
   const envRef = z.strictObject({
     env: text()
       .regex(ENV_NAME, {
@@ -126,13 +151,13 @@ export function secret(env: ConfigEnv, description: string) {
         })
         return z.NEVER
       }
-      // Checked here, not when signing: a bad key would otherwise fail every origin request
+      // Checked here, not when used: a bad key would otherwise fail every origin request
       // (Grip-Sig) with a 500. The message never echoes the secret.
-      if (!parseSecret(resolved)) {
+      if (!check.accepts(resolved)) {
         ctx.issues.push({
           code: 'custom',
           input: typeof value === 'string' ? '' : value,
-          message: 'expected base64 bytes after "base64:" (a key of at least one byte)',
+          message: check.message,
         })
         return z.NEVER
       }

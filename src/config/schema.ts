@@ -16,6 +16,7 @@ import {
   ipRange,
   originUrl,
   positiveInt,
+  REDIS_URL_CHECK,
   routePath,
   seconds,
   secret,
@@ -170,6 +171,55 @@ const limitsSchema = z
   })
   .describe('Bounds of the embedded fanout tier.')
 
+/** Cluster timings when omitted (docs/cluster.md). */
+export const DEFAULT_HEARTBEAT_MS = 1000
+export const DEFAULT_LEASE_MS = 3000
+export const DEFAULT_ACK_TIMEOUT_MS = 1000
+
+const clusterSchema = (env: ConfigEnv) =>
+  z
+    .strictObject({
+      redis: z
+        .strictObject({
+          url: secret(
+            env,
+            'redis:// or rediss:// URL of the Redis the nodes share (password and database in the URL).',
+            REDIS_URL_CHECK
+          ),
+        })
+        .optional()
+        .describe(
+          'The Redis every node of the cluster uses. Without it, only `gripgate serve --workers N` clusters (through its primary process).'
+        ),
+      name: text()
+        .regex(/^[A-Za-z0-9_.:-]+$/, {
+          error: (iss) => expectedGot('letters, digits and _.:- only', iss.input),
+        })
+        .default('gripgate')
+        .describe('Prefix of every Redis key of this cluster, so several can share one Redis.'),
+      heartbeatMs: positiveInt()
+        .default(DEFAULT_HEARTBEAT_MS)
+        .describe('How often a node beats and checks its cache lease.'),
+      leaseMs: positiveInt()
+        .default(DEFAULT_LEASE_MS)
+        .describe(
+          'Cache lease: a node serves from its cache only this long after a check found it had applied every purge; also how long a silent node counts as live.'
+        ),
+      ackTimeoutMs: positiveInt()
+        .default(DEFAULT_ACK_TIMEOUT_MS)
+        .describe(
+          'How long a purge waits for every live node to acknowledge before it waits out the leases of those that did not.'
+        ),
+    })
+    .refine((c) => c.leaseMs >= 2 * c.heartbeatMs, {
+      path: ['leaseMs'],
+      error: (iss) => {
+        const { heartbeatMs, leaseMs } = iss.input as { heartbeatMs: number; leaseMs: number }
+        return `must be at least twice cluster.heartbeatMs (${heartbeatMs}), got ${leaseMs}`
+      },
+    })
+    .describe('Many gripgate processes or machines as one gateway (Node; docs/cluster.md).')
+
 /**
  * The schema of the whole file. Secrets are resolved against `env`, so the
  * schema is built per parse; its input side (what `z.toJSONSchema` reads with
@@ -208,6 +258,7 @@ export function createConfigSchema(env: ConfigEnv) {
         .describe('The publish endpoint; without it, publish and purge are not mounted.'),
       cache: cacheLimitsSchema.prefault({}),
       limits: limitsSchema.prefault({}),
+      cluster: clusterSchema(env).optional(),
       trustedProxies: z
         .array(ipRange())
         .default([])

@@ -91,6 +91,17 @@ export interface LimitsConfig {
   wsQueueBytes: number
 }
 
+/** Several Node processes or machines as one gateway (docs/cluster.md). */
+export interface ClusterConfig {
+  /** Absent: only `--workers N` clusters, through its primary process. */
+  redis?: { url: string }
+  /** Prefix of this cluster's Redis keys. */
+  name: string
+  heartbeatMs: number
+  leaseMs: number
+  ackTimeoutMs: number
+}
+
 /** The whole gateway configuration with defaults applied and secrets resolved. */
 export interface GatewayConfig {
   origins: Record<string, OriginConfig>
@@ -101,6 +112,8 @@ export interface GatewayConfig {
   publish?: PublishConfig
   cache: CacheConfig
   limits: LimitsConfig
+  /** Absent: one process, nothing shared (optional like `trustedProxies`). */
+  cluster?: ClusterConfig
   /**
    * Addresses and CIDR ranges of proxies in front of the gateway whose `X-Forwarded-For`
    * is extended rather than replaced (default none); optional like `idleTimeoutMs`.

@@ -22,6 +22,7 @@ export function publishAnswer(outcome: PublishOutcome, accept: string | null): R
     duplicates: outcome.report?.duplicates ?? null,
     purged: outcome.objects,
     purgedKeys: outcome.purgedKeys,
+    ...(outcome.unacknowledged ? { unacknowledged: outcome.unacknowledged } : {}),
   }
   if (failed.length === 0) {
     if (wantsJson(accept)) return Response.json({ message: 'Published', ...counts })

@@ -31,6 +31,8 @@ export interface PublishOutcome {
   failedKeys: PurgeFailure[]
   /** Stored objects the purge covered; `null` where the cache does not count. */
   objects: number | null
+  /** Cluster nodes that did not acknowledge the purge in time (docs/cluster.md). */
+  unacknowledged?: string[]
 }
 
 /** Purges, then delivers what may be delivered. Errors of the tier itself propagate. */
@@ -66,6 +68,10 @@ export async function publishAndPurge(
     failedKeys,
     objects,
   }
+  const unacknowledged = [
+    ...new Set([...(hard.unacknowledged ?? []), ...(soft.unacknowledged ?? [])]),
+  ]
+  if (hard.unacknowledged || soft.unacknowledged) outcome.unacknowledged = unacknowledged
   if (deliverable.length === 0) return outcome
   const all = deliverable.length === body.items.length
   outcome.report = all

@@ -23,6 +23,11 @@ export interface PurgeReport {
    * say (Fastly purges a key without counting what it covered).
    */
   objects: number | null
+  /**
+   * Nodes of a cluster that did not acknowledge this purge in time: the purge waited for
+   * their cache leases to end instead (docs/cluster.md). Absent outside a cluster.
+   */
+  unacknowledged?: string[]
 }
 
 /** Purges surrogate keys from the platform's cache. */

@@ -18,5 +18,10 @@ export async function handlePurge(request: Request, purger: Purger): Promise<Res
       extras: { purged: report.objects, keys: report.purged, failed: report.failed, soft },
     })
   }
-  return Response.json({ purged: report.objects, keys, soft: report.soft })
+  return Response.json({
+    purged: report.objects,
+    keys,
+    soft: report.soft,
+    ...(report.unacknowledged ? { unacknowledged: report.unacknowledged } : {}),
+  })
 }

@@ -1,0 +1,49 @@
+/**
+ * The records of the cluster log (bus.ts), as JSON. Publish items carry `Uint8Array`
+ * bodies (decoded from base64 once per publish), so bytes travel as `{ "$b64": … }`.
+ * @module
+ */
+import type { PublishItem } from '../../../src/grip/publish-item.ts'
+
+/** A purge every node applies to its own cache, then acknowledges. */
+export interface PurgeRecord {
+  kind: 'purge'
+  keys: string[]
+  soft: boolean
+}
+
+/** Items every node hands to its own hub, in log order. */
+export interface PublishRecord {
+  kind: 'publish'
+  items: PublishItem[]
+}
+
+export type ClusterRecord = PurgeRecord | PublishRecord
+
+/** Serialises a record for the log. */
+export function encodeRecord(record: ClusterRecord): string {
+  return JSON.stringify(record, (_key, value: unknown) =>
+    value instanceof Uint8Array ? { $b64: Buffer.from(value).toString('base64') } : value
+  )
+}
+
+/** Parses a record from the log; undefined for anything this version does not know. */
+export function decodeRecord(data: string): ClusterRecord | undefined {
+  let value: unknown
+  try {
+    value = JSON.parse(data, (_key, field: unknown) => {
+      if (field && typeof field === 'object' && '$b64' in field) {
+        const b64 = (field as { $b64: unknown }).$b64
+        if (typeof b64 === 'string') return new Uint8Array(Buffer.from(b64, 'base64'))
+      }
+      return field
+    })
+  } catch {
+    return undefined
+  }
+  if (!value || typeof value !== 'object') return undefined
+  const record = value as Partial<ClusterRecord>
+  if (record.kind === 'purge' && Array.isArray(record.keys)) return record as PurgeRecord
+  if (record.kind === 'publish' && Array.isArray(record.items)) return record as PublishRecord
+  return undefined
+}

@@ -11,6 +11,7 @@ import type { GatewayConfig } from './config/types.ts'
 import { GatewayError, problemResponse } from './errors.ts'
 import type { FanoutTier, SendToOrigin } from './fanout.ts'
 import { isListHost } from './http/host-field.ts'
+import { memoryHubHistory } from './history/hub-history.ts'
 import { EmbeddedFanout } from './hub/embedded-fanout.ts'
 import type { Platform } from './platform.ts'
 import { ADMIN_PREFIX, isAdminPath, isWebSocketUpgrade } from './proxy/classify.ts'
@@ -47,6 +48,7 @@ export function createGateway(platform: Platform, config: GatewayConfig): Gatewa
       limits: config.limits,
       websocket: platform.websocket,
       streams: platform.streams,
+      history: memoryHubHistory(config.history, platform.clock),
     })
   const app = new Hono()
 

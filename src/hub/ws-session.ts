@@ -56,12 +56,17 @@ export interface WsSessionSnapshot {
  */
 const EVENT_OVERHEAD_BYTES = 16
 
+/** Live items one channel keeps while it is resumed from history (Pushpin's queue size). */
+const MAX_RESUME_QUEUE = 100
+
 /** One client socket and its conversation with the origin. */
 export class WsSession implements Subscriber, WsHandler {
   readonly transport = 'websocket' as const
   readonly #hub: Hub
   readonly #exchange: WohExchange
   readonly #channels = new Set<string>()
+  /** Channels being resumed from history: live items wait here meanwhile (issue #15). */
+  readonly #resuming = new Map<string, PublishItem[]>()
   readonly #keepAlive: WsKeepAlive
   #socket: WsSocket | undefined
   #queue: WsEvent[] = []
@@ -197,9 +202,15 @@ export class WsSession implements Subscriber, WsHandler {
     this.#finishIfIdle()
   }
 
-  deliver(item: PublishItem, _channel: string): void {
+  deliver(item: PublishItem, channel: string): void {
     const format = item.formats['ws-message']
     if (!format || this.#clientGone || !this.#socket) return
+    const waiting = this.#resuming.get(channel)
+    if (waiting) {
+      // Pushpin's session queue bound; beyond it the client misses items, as a slow one would.
+      if (waiting.length < MAX_RESUME_QUEUE) waiting.push(item)
+      return
+    }
     if (format.action === 'close') this.#closeClient(format.code, format.reason)
     else if (format.action === 'refresh') this.#pump(true)
     else {
@@ -331,9 +342,17 @@ export class WsSession implements Subscriber, WsHandler {
         ) {
           this.#channels.add(control.channel)
           this.#hub.subscribe(control.channel, this)
+          const prevId = control.prevId
+          if (
+            prevId !== undefined &&
+            this.#hub.hasHistory &&
+            this.#hub.lastId(control.channel) !== prevId
+          )
+            this.#resume(control.channel, prevId)
         }
         break
       case 'unsubscribe':
+        this.#resuming.delete(control.channel)
         this.#channels.delete(control.channel)
         this.#hub.unsubscribe(control.channel, this)
         break
@@ -349,6 +368,32 @@ export class WsSession implements Subscriber, WsHandler {
       case 'set-meta':
         break
     }
+  }
+
+  /**
+   * Sends the items after `from` on `channel` from the history, then the live items that
+   * arrived meanwhile and were not among them. An id the history does not know resumes
+   * nothing: a WebSocket has no recovery link (the origin can send what was missed itself).
+   */
+  #resume(channel: string, from: string): void {
+    const waiting: PublishItem[] = []
+    this.#resuming.set(channel, waiting)
+    void this.#hub.historyAfter(channel, from).then((found) => {
+      if (this.#resuming.get(channel) !== waiting) return
+      this.#resuming.delete(channel)
+      const sent = new Set<string>()
+      let count = 0
+      for (const item of found === 'unknown' ? [] : found) {
+        if (item.id !== undefined) sent.add(item.id)
+        // A refresh asked the origin for something back then; it is not replayed.
+        if (item.formats['ws-message']?.action === 'refresh') continue
+        this.deliver(item, channel)
+        count += 1
+      }
+      if (count > 0) this.#hub.countResume(count)
+      for (const item of waiting)
+        if (item.id === undefined || !sent.has(item.id)) this.deliver(item, channel)
+    })
   }
 
   /** WOH keep-alive polls: an empty request when the origin asked for them and none went out. */
@@ -381,6 +426,7 @@ export class WsSession implements Subscriber, WsHandler {
   }
 
   #leaveChannels(): void {
+    this.#resuming.clear()
     for (const channel of this.#channels) this.#hub.unsubscribe(channel, this)
     this.#channels.clear()
     this.#keepAlive.stop()

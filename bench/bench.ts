@@ -467,7 +467,7 @@ function stormReport(storm: [string, StormResult | string][]): string[] {
   const lines = [
     `## Reconnect storm, N = ${STORM_N.toLocaleString('en')} SSE`,
     '',
-    `${STORM_N.toLocaleString('en')} SSE subscribers over ${STORM_CHANNELS} channels receive events 1-10, all drop at once, 20 events per channel are published while they are away, and all reconnect at once (at most 1,000 connecting at a time) with \`Last-Event-ID\` (the last id each received); then one live event follows. Origin requests: what the origin received from the first reconnect on. Lost and duplicates: events 11-31 (20 missed + 1 live) over all subscribers. Reconnected: until every hold had answered. Catch-up: from the first reconnect until every subscriber had all 20 missed events.`,
+    `${STORM_N.toLocaleString('en')} SSE subscribers over ${STORM_CHANNELS} channels receive events 1-10, all drop at once, 20 events per channel are published while they are away, and all reconnect at once (at most ${CONCURRENT_OPENS} connecting at a time, as in the fan-out runs) with \`Last-Event-ID\` (the last id each received); then one live event follows. Origin requests: what the origin received from the first reconnect on. Lost and duplicates: events 11-31 (20 missed + 1 live) over all subscribers. Reconnected: until every hold had answered. Catch-up: from the first reconnect until every subscriber had all 20 missed events.`,
     '',
     '| server | origin requests | lost | duplicates | reconnected (ms) | catch-up (ms) | failed opens |',
     '|---|---:|---:|---:|---:|---:|---:|',

@@ -162,3 +162,21 @@ describe('no duplicates while the history is read', () => {
     expect(body.text).toBe('id:2\nid:3\nid:4\nid:5\n')
   })
 })
+
+describe('long-polls keep Pushpin’s recovery with history configured', () => {
+  it('asks the origin again for a behind prev-id instead of answering from history', async () => {
+    const h = gripHarness(
+      (_r, n) =>
+        answer({
+          'Grip-Hold': 'response',
+          'Grip-Channel': n === 0 ? 'c; prev-id=1' : 'c; prev-id=3',
+        }),
+      { history: historyConfig() }
+    )
+    await h.publish(sse('1'), sse('2', { 'prev-id': '1' }), sse('3', { 'prev-id': '2' }))
+    void h.request('/poll')
+    await settle()
+    expect(h.received).toHaveLength(2)
+    expect(h.received[1]?.headers.get('grip-last')).toBe('c; last-id=1')
+  })
+})

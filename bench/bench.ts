@@ -20,6 +20,7 @@ import {
   startStormOrigin,
   startStormPushpin,
 } from './storm.ts'
+import { CONCURRENT_OPENS } from './storm-client.ts'
 import {
   nchanMissing,
   type Origins,

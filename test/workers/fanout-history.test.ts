@@ -4,14 +4,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import type { ChannelRoom } from '../../edge/cloudflare/fanout/channel-room.ts'
-import {
-  channelName,
-  gateway,
-  inside,
-  publish,
-  room,
-  streamReader,
-} from './fanout-fixture.ts'
+import { channelName, gateway, inside, publish, room, streamReader } from './fanout-fixture.ts'
 
 const sse = (channel: string, id: string) => ({
   channel,

@@ -1,7 +1,10 @@
+import { describe, expect, it } from 'vitest'
 import type { ChannelRoom } from '../../edge/cloudflare/fanout/channel-room.ts'
 import { DurableObjectHistoryStore } from '../../edge/cloudflare/fanout/history-store.ts'
+import type { PublishItem } from '../../src/grip/publish-item.ts'
 import type { HistoryStore } from '../../src/history/store.ts'
-import { runHistoryStoreContract } from '../contract/history-store.contract.ts'
+import { historyItem, runHistoryStoreContract } from '../contract/history-store.contract.ts'
+import { FakeClock } from '../fakes/fake-clock.ts'
 import { fanoutEnv, inside } from './fanout-fixture.ts'
 
 // The same contract as the memory store, against a real Durable Object's storage: each call
@@ -18,4 +21,29 @@ runHistoryStoreContract('DurableObjectHistoryStore (Durable Object storage)', (p
     lastId: (channel) => within((s) => s.lastId(channel)),
   }
   return store
+})
+
+describe('DurableObjectHistoryStore.appendAll', () => {
+  it('appends a batch as item-by-item appends would, writing only what is kept', async () => {
+    const stub = fanoutEnv.CHANNELS.get(fanoutEnv.CHANNELS.newUniqueId())
+    const result = await inside(stub, async (_room: ChannelRoom, state) => {
+      const store = new DurableObjectHistoryStore(state.storage, new FakeClock(), () => ({
+        size: 3,
+        ttlMs: 60_000,
+      }))
+      await store.appendAll([
+        historyItem('c'),
+        ...['1', '2', '1', '3', '4', '5'].map((id) => historyItem('c', id)),
+      ])
+      await store.appendAll([historyItem('c'), historyItem('c', '6')])
+      return {
+        after3: await store.itemsAfter('c', '4'),
+        after5: await store.itemsAfter('c', '5'),
+        keys: (await state.storage.list({ prefix: 'history:' })).size,
+      }
+    })
+    expect(result.after3).toBe('unknown')
+    expect((result.after5 as PublishItem[]).map((item) => item.id ?? '-')).toEqual(['-', '6'])
+    expect(result.keys).toBe(3)
+  })
 })

@@ -82,7 +82,7 @@ export class ChannelRoom extends DurableObject<FanoutEnv> implements ChannelRoom
   async publish(items: PublishItem[]): Promise<PublishReport> {
     this.#noteLastId(items)
     if (this.#history) {
-      for (const item of items) await this.#history.append(item)
+      await this.#history.appendAll(items)
       if (!this.#armed) await this.#arm()
     }
     const reports = await Promise.all([...this.#holders].map((id) => this.#deliver(id, items)))

@@ -24,8 +24,8 @@ interface StoredEntry {
 
 /** Every history key starts with this. */
 const ROOT = 'history:'
-/** `delete` takes at most 128 keys at once. */
-const DELETE_BATCH = 128
+/** `put` and `delete` take at most 128 keys at once. */
+const BATCH = 128
 
 /** The key prefix of one channel: its length first, so no channel's prefix is another's. */
 const prefixOf = (channel: string) => `${ROOT}${channel.length}:${channel}:`
@@ -45,21 +45,53 @@ export class DurableObjectHistoryStore implements HistoryStore {
   }
 
   async append(item: PublishItem): Promise<void> {
-    const bounds = this.#policy(item.channel)
+    await this.appendAll([item])
+  }
+
+  /**
+   * Appends a published batch in order, reading each channel's history once (a room gets one
+   * channel's items per publish): what `append` does item by item, in one pass.
+   */
+  async appendAll(items: readonly PublishItem[]): Promise<void> {
+    const byChannel = new Map<string, PublishItem[]>()
+    for (const item of items) {
+      const list = byChannel.get(item.channel)
+      if (list) list.push(item)
+      else byChannel.set(item.channel, [item])
+    }
+    for (const [channel, batch] of byChannel) await this.#appendChannel(channel, batch)
+  }
+
+  async #appendChannel(channel: string, items: readonly PublishItem[]): Promise<void> {
+    const bounds = this.#policy(channel)
     if (!bounds) return
-    const entries = await this.#live(item.channel)
-    const kept = entries.length > 0
-    if (item.id === undefined ? !kept : entries.some(([, entry]) => entry.item.id === item.id))
-      return
-    const last = entries[entries.length - 1]?.[0]
-    const seq = last === undefined ? 0 : Number(last.slice(-12)) + 1
+    const entries = await this.#live(channel)
     const now = this.#clock.now()
-    await this.#storage.put(keyOf(item.channel, seq), { item, until: now + bounds.ttlMs })
-    entries.push([keyOf(item.channel, seq), { item, until: now + bounds.ttlMs }])
+    const puts: Record<string, StoredEntry> = {}
+    let seq = entries.length === 0 ? 0 : Number(entries[entries.length - 1]![0].slice(-12)) + 1
+    for (const item of items) {
+      const kept = entries.length > 0
+      // An id-less item on an empty history follows nothing to resume from; a kept id is a
+      // duplicate (the sequencer drops those too).
+      if (item.id === undefined ? !kept : entries.some(([, entry]) => entry.item.id === item.id))
+        continue
+      const key = keyOf(channel, seq++)
+      const entry = { item, until: now + bounds.ttlMs }
+      puts[key] = entry
+      entries.push([key, entry])
+    }
     let drop = Math.max(0, entries.length - bounds.size)
     // An id-less item is never a point to resume from: none may lead the history.
     while (drop < entries.length && entries[drop]?.[1].item.id === undefined) drop += 1
-    await this.#delete(entries.slice(0, drop).map(([key]) => key))
+    // Items of this batch that are dropped already are never written.
+    const stored = entries.slice(0, drop).filter(([key]) => !(key in puts))
+    for (const [key] of entries.slice(0, drop)) delete puts[key]
+    const keys = Object.keys(puts)
+    for (let i = 0; i < keys.length; i += BATCH)
+      await this.#storage.put(
+        Object.fromEntries(keys.slice(i, i + BATCH).map((key) => [key, puts[key]]))
+      )
+    await this.#delete(stored.map(([key]) => key))
   }
 
   async itemsAfter(channel: string, id: string): Promise<HistoryLookup> {
@@ -105,7 +137,7 @@ export class DurableObjectHistoryStore implements HistoryStore {
   }
 
   async #delete(keys: readonly string[]): Promise<void> {
-    for (let i = 0; i < keys.length; i += DELETE_BATCH)
-      await this.#storage.delete(keys.slice(i, i + DELETE_BATCH))
+    for (let i = 0; i < keys.length; i += BATCH)
+      await this.#storage.delete(keys.slice(i, i + BATCH))
   }
 }

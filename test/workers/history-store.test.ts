@@ -37,12 +37,12 @@ describe('DurableObjectHistoryStore.appendAll', () => {
       ])
       await store.appendAll([historyItem('c'), historyItem('c', '6')])
       return {
-        after3: await store.itemsAfter('c', '4'),
+        after4: await store.itemsAfter('c', '4'),
         after5: await store.itemsAfter('c', '5'),
         keys: (await state.storage.list({ prefix: 'history:' })).size,
       }
     })
-    expect(result.after3).toBe('unknown')
+    expect(result.after4).toBe('unknown')
     expect((result.after5 as PublishItem[]).map((item) => item.id ?? '-')).toEqual(['-', '6'])
     expect(result.keys).toBe(3)
   })

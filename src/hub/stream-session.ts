@@ -13,6 +13,7 @@ import { lastEventIdOf, type ResumePoint, resumePoints } from '../history/resume
 import type { HistoryLookup } from '../history/store.ts'
 import type { Hub } from './hub.ts'
 import { followLink, type LinkOutcome } from './link-follow.ts'
+import { idsOf } from './resume-wait.ts'
 import type { Subscriber } from './subscriber.ts'
 
 /** Statuses whose responses never carry a body (RFC 9110 §6.4.1). */
@@ -153,23 +154,18 @@ export class StreamSession implements Subscriber {
       else for (const [item, channel] of queued) this.deliver(item, channel)
       return
     }
-    /** channel → ids written from history, so the same item arriving live is not written again. */
+    /** channel → ids written from history: the same item arriving live is not written again. */
     const written = new Map<string, Set<string>>()
     let count = 0
     for (const [i, point] of points.entries()) {
       const items = found[i]
       if (items === undefined || items === 'unknown') continue
-      const ids = new Set<string>()
-      written.set(point.channel, ids)
-      for (const item of items) {
-        if (item.id !== undefined) ids.add(item.id)
-        if (this.#fromHistory(item, point.channel)) count += 1
-      }
+      written.set(point.channel, idsOf(items))
+      for (const item of items) if (this.#fromHistory(item, point.channel)) count += 1
     }
     if (count > 0) this.#hub.countResume(count)
     for (const [item, channel] of queued) {
-      if (item.id !== undefined && written.get(channel)?.has(item.id)) continue
-      this.deliver(item, channel)
+      if (item.id === undefined || !written.get(channel)?.has(item.id)) this.deliver(item, channel)
     }
   }
 

@@ -21,6 +21,7 @@ import {
 } from '../grip/ws-events.ts'
 import type { WsHandler, WsSocket } from '../ws-socket.ts'
 import type { Hub } from './hub.ts'
+import { ResumeWait } from './resume-wait.ts'
 import type { Subscriber } from './subscriber.ts'
 import { textOf } from './text-cache.ts'
 import type { OriginReply, WohExchange } from './woh-exchange.ts'
@@ -56,9 +57,6 @@ export interface WsSessionSnapshot {
  */
 const EVENT_OVERHEAD_BYTES = 16
 
-/** Live items one channel keeps while it is resumed from history (Pushpin's queue size). */
-const MAX_RESUME_QUEUE = 100
-
 /** One client socket and its conversation with the origin. */
 export class WsSession implements Subscriber, WsHandler {
   readonly transport = 'websocket' as const
@@ -66,7 +64,7 @@ export class WsSession implements Subscriber, WsHandler {
   readonly #exchange: WohExchange
   readonly #channels = new Set<string>()
   /** Channels being resumed from history: live items wait here meanwhile (issue #15). */
-  readonly #resuming = new Map<string, PublishItem[]>()
+  readonly #resuming = new ResumeWait()
   readonly #keepAlive: WsKeepAlive
   #socket: WsSocket | undefined
   #queue: WsEvent[] = []
@@ -205,12 +203,7 @@ export class WsSession implements Subscriber, WsHandler {
   deliver(item: PublishItem, channel: string): void {
     const format = item.formats['ws-message']
     if (!format || this.#clientGone || !this.#socket) return
-    const waiting = this.#resuming.get(channel)
-    if (waiting) {
-      // Pushpin's session queue bound; beyond it the client misses items, as a slow one would.
-      if (waiting.length < MAX_RESUME_QUEUE) waiting.push(item)
-      return
-    }
+    if (this.#resuming.keep(item, channel)) return
     if (format.action === 'close') this.#closeClient(format.code, format.reason)
     else if (format.action === 'refresh') this.#pump(true)
     else {
@@ -352,7 +345,7 @@ export class WsSession implements Subscriber, WsHandler {
         }
         break
       case 'unsubscribe':
-        this.#resuming.delete(control.channel)
+        this.#resuming.cancel(control.channel)
         this.#channels.delete(control.channel)
         this.#hub.unsubscribe(control.channel, this)
         break
@@ -376,23 +369,16 @@ export class WsSession implements Subscriber, WsHandler {
    * nothing: a WebSocket has no recovery link (the origin can send what was missed itself).
    */
   #resume(channel: string, from: string): void {
-    const waiting: PublishItem[] = []
-    this.#resuming.set(channel, waiting)
+    const token = this.#resuming.start(channel)
     void this.#hub.historyAfter(channel, from).then((found) => {
-      if (this.#resuming.get(channel) !== waiting) return
-      this.#resuming.delete(channel)
-      const sent = new Set<string>()
-      let count = 0
-      for (const item of found === 'unknown' ? [] : found) {
-        if (item.id !== undefined) sent.add(item.id)
-        // A refresh asked the origin for something back then; it is not replayed.
-        if (item.formats['ws-message']?.action === 'refresh') continue
-        this.deliver(item, channel)
-        count += 1
-      }
-      if (count > 0) this.#hub.countResume(count)
-      for (const item of waiting)
-        if (item.id === undefined || !sent.has(item.id)) this.deliver(item, channel)
+      const history = found === 'unknown' ? [] : found
+      const live = this.#resuming.finish(channel, token, history)
+      if (!live) return
+      // A refresh asked the origin for something back then; it is not replayed.
+      const replayed = history.filter((item) => item.formats['ws-message']?.action !== 'refresh')
+      for (const item of replayed) this.deliver(item, channel)
+      if (replayed.length > 0) this.#hub.countResume(replayed.length)
+      for (const item of live) this.deliver(item, channel)
     })
   }
 

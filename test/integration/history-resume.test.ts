@@ -9,14 +9,40 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { consoleLogger } from '../../edge/node/logger.ts'
 import { type RunningGateway, startGateway } from '../../edge/node/server.ts'
 import { parseConfig } from '../../src/config/parse.ts'
+import { encodeWsEvents } from '../../src/grip/ws-events.ts'
 import { StreamReader } from '../helpers/stream-clients.ts'
+import { connectWs } from '../helpers/ws-client.ts'
 
 const KEY = 'publish-secret'
 const hits = new Map<string, number>()
 
+/**
+ * A WebSocket-over-HTTP origin on /ws/<channel>?last=<id>: it accepts the OPEN and subscribes
+ * the socket with the gripgate `prev-id` field (GRIP.md §7.2, §7.4); later POSTs get nothing.
+ */
+function handleWs(req: http.IncomingMessage, res: http.ServerResponse, url: URL): void {
+  req.resume()
+  const channel = url.pathname.slice('/ws/'.length)
+  const subscribe = { type: 'subscribe', channel, 'prev-id': url.searchParams.get('last') }
+  const events = encodeWsEvents([
+    { type: 'OPEN' },
+    { type: 'TEXT', content: new TextEncoder().encode(`c:${JSON.stringify(subscribe)}`) },
+  ])
+  res.writeHead(200, {
+    'content-type': 'application/websocket-events',
+    'sec-websocket-extensions': 'grip',
+  })
+  res.end(String(req.headers['content-length']) === '0' ? '' : Buffer.from(events))
+}
+
 /** A cacheable stream hold on the channel named by the path, no prev-id: the SSE pattern. */
 function handle(req: http.IncomingMessage, res: http.ServerResponse): void {
-  const path = (req.url ?? '/').split('?')[0]!
+  const url = new URL(req.url ?? '/', 'http://origin')
+  if (url.pathname.startsWith('/ws/')) {
+    handleWs(req, res, url)
+    return
+  }
+  const path = url.pathname
   hits.set(path, (hits.get(path) ?? 0) + 1)
   res.writeHead(200, {
     'content-type': 'text/event-stream',
@@ -115,5 +141,32 @@ describe('SSE reconnect with Last-Event-ID', () => {
     // The publish purged the instruction (publish.purge.channels): one more origin request.
     expect(hits.get('/scores')).toBe(2)
     again.close()
+  })
+})
+
+describe('WebSocket subscribe with prev-id', () => {
+  it('sends the items after prev-id from history, then live ones', async () => {
+    const gateway = await gatewayWith(false)
+    const ws = (id: number) => ({
+      channel: 'room',
+      id: String(id),
+      formats: { 'ws-message': { content: `m${id}` } },
+    })
+    const res = await fetch(`${gateway.url}/publish/`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ items: [1, 2, 3].map(ws) }),
+    })
+    expect(res.status).toBe(200)
+    const client = await connectWs(`${gateway.url.replace(/^http/, 'ws')}/ws/room?last=1`)
+    expect(await client.next()).toEqual({ data: 'm2', binary: false })
+    expect(await client.next()).toEqual({ data: 'm3', binary: false })
+    await fetch(`${gateway.url}/publish/`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ items: [ws(4)] }),
+    })
+    expect(await client.next()).toEqual({ data: 'm4', binary: false })
+    client.ws.terminate()
   })
 })

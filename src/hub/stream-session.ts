@@ -11,6 +11,7 @@ import type { Instruct } from '../grip/types.ts'
 import { type HeldStreamOpener, type StreamSink, webHeldStream } from '../held-stream.ts'
 import { lastEventIdOf, type ResumePoint, resumePoints } from '../history/resume.ts'
 import type { HistoryLookup } from '../history/store.ts'
+import { concatBytes } from '../http/bytes.ts'
 import type { Hub } from './hub.ts'
 import { followLink, type LinkOutcome } from './link-follow.ts'
 import { idsOf } from './resume-wait.ts'
@@ -161,7 +162,7 @@ export class StreamSession implements Subscriber {
       const items = found[i]
       if (items === undefined || items === 'unknown') continue
       written.set(point.channel, idsOf(items))
-      for (const item of items) if (this.#fromHistory(item, point.channel)) count += 1
+      count += this.#fromHistory(items, point.channel)
     }
     if (count > 0) this.#hub.countResume(count)
     for (const [item, channel] of queued) {
@@ -170,18 +171,33 @@ export class StreamSession implements Subscriber {
   }
 
   /**
-   * Writes one item from history: in the history's order, which is the release order, so no
-   * prev-id check applies; a hint is not replayed (it asked for an origin fetch back then).
+   * Writes items from history, in the history's order (the release order, so no prev-id check
+   * applies) and as one chunk: a storm resumes thousands of subscribers, each with the same
+   * items. A hint is not replayed (it asked for an origin fetch back then); a close ends the
+   * stream after what came before it. Answers how many items were taken.
    */
-  #fromHistory(item: PublishItem, channel: string): boolean {
-    const format = item.formats['http-stream']
-    if (this.#closed || !format || format.action === 'hint') return false
-    if (this.#prevIds.get(channel) !== undefined && item.id !== undefined)
-      this.#prevIds.set(channel, item.id)
-    this.#lastItemAt = this.#hub.clock.now()
-    if (format.action === 'close') this.#close(true)
-    else this.#write(format.content)
-    return true
+  #fromHistory(items: readonly PublishItem[], channel: string): number {
+    const parts: Uint8Array[] = []
+    let count = 0
+    let close = false
+    for (const item of items) {
+      const format = item.formats['http-stream']
+      if (!format || format.action === 'hint') continue
+      count += 1
+      if (this.#prevIds.get(channel) !== undefined && item.id !== undefined)
+        this.#prevIds.set(channel, item.id)
+      if (format.action === 'close') {
+        close = true
+        break
+      }
+      parts.push(format.content)
+    }
+    if (count > 0) this.#lastItemAt = this.#hub.clock.now()
+    // One item keeps its own array, whose chunk frame the platform may share with others.
+    if (parts.length === 1) this.#write(parts[0]!)
+    else if (parts.length > 1) this.#write(concatBytes(parts))
+    if (close) this.#close(true)
+    return count
   }
 
   /** Subscribes to an instruction's channels and starts its timers. */

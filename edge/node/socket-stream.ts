@@ -14,9 +14,6 @@ import type { HeldHead, HeldStream, HeldStreamOpener, StreamSink } from '../../s
 
 const CRLF = Buffer.from('\r\n')
 
-/** Bytes a corked socket collects before they are written without waiting for the turn's end. */
-const CORK_LIMIT_BYTES = 64 * 1024
-
 /**
  * Chunked frames by content: one published item's bytes are the same array for every
  * subscriber, so it is framed once and the frame is shared.
@@ -106,9 +103,6 @@ export class SocketStreamOpener implements HeldStreamOpener {
         }
         wroteIn = now
         socket.write(chunked ? chunkFrame(bytes) : bytes)
-        // Corked bytes count as buffered: past a bound they go now, so a large initial body
-        // or burst is not taken for a slow reader (subscriberQueueBytes) before it was sent.
-        if (socket.writableCorked && socket.writableLength > CORK_LIMIT_BYTES) socket.uncork()
       },
       buffered: () => socket.writableLength,
       end() {

@@ -12,6 +12,16 @@ import os from 'node:os'
 import { awaitDelivery, publishOne, subscribe, summarize } from './load.ts'
 import { sleep, treeCpuMs, treeRssKiB } from './procs.ts'
 import {
+  runStorm,
+  CHANNELS as STORM_CHANNELS,
+  type StormResult,
+  type StormTarget,
+  startStormGripgate,
+  startStormOrigin,
+  startStormPushpin,
+} from './storm.ts'
+import { CONCURRENT_OPENS } from './storm-client.ts'
+import {
   nchanMissing,
   type Origins,
   pushpinMissing,
@@ -33,6 +43,13 @@ const RUNS = Number(flag('runs') ?? (quick ? 1 : 3))
 /** `--only=gripgate,nchan` limits the servers (names as in the table); `--no-cache` skips autocannon. */
 const ONLY = flag('only')?.split(',')
 const CACHE_RUN = !process.argv.includes('--no-cache')
+/**
+ * The reconnect storm (issue #15): `--storm=N` sets its size (default 10,000; `--quick`
+ * 1,000), `--no-storm` skips it, `--only=storm` runs nothing else.
+ */
+const STORM_N = Number(flag('storm') ?? (quick ? 1000 : 10_000))
+const STORM_RUN = ONLY ? ONLY.includes('storm') : !process.argv.includes('--no-storm')
+const ONLY_SERVERS = ONLY?.filter((name) => name !== 'storm')
 const TRANSPORT_NAMES: Record<Transport, string> = { sse: 'SSE', ws: 'WebSocket' }
 /** `--transport=sse,ws`; the full run measures both, `--quick` only SSE. */
 const TRANSPORTS = (flag('transport')?.split(',') ?? (quick ? ['sse'] : ['sse', 'ws'])).map((t) => {
@@ -262,11 +279,11 @@ async function main() {
   else targets.push(['nchan', () => startNginx(origins)])
   // Not a peer: what node:http itself costs, so gripgate's overhead over Node is visible.
   targets.push(['node:http floor', () => startNodeFloor()])
-  if (ONLY) {
-    const unknown = ONLY.filter((name) => !targets.some(([t]) => t.startsWith(name)))
+  if (ONLY_SERVERS) {
+    const unknown = ONLY_SERVERS.filter((name) => !targets.some(([t]) => t.startsWith(name)))
     if (unknown.length) throw new Error(`--only: no server named ${unknown.join(', ')}`)
     for (let i = targets.length - 1; i >= 0; i--)
-      if (!ONLY.some((name) => targets[i]![0].startsWith(name))) targets.splice(i, 1)
+      if (!ONLY_SERVERS.some((name) => targets[i]![0].startsWith(name))) targets.splice(i, 1)
   }
   for (const line of skipped) console.log(line)
 
@@ -287,16 +304,26 @@ async function main() {
       }
     }
     const cache: [string, CacheResult][] = []
-    if (!CACHE_RUN) skipped.push('cache-hit run skipped (--no-cache)')
+    if (targets.length === 0) {
+      // --only=storm
+    } else if (!CACHE_RUN) skipped.push('cache-hit run skipped (--no-cache)')
     else if (!existsSync('node_modules/.bin/autocannon'))
       skipped.push('cache-hit run skipped: autocannon not installed (npm install)')
     else cache.push(...(await cacheHits(origins, !ncMissing)))
 
-    const md = report(started, results, cache, skipped)
+    const storm = STORM_RUN ? await reconnectStorm(ppMissing) : []
+    const md = report(started, results, cache, skipped, storm)
     console.log(`\n${md}`)
     await mkdir('bench/results', { recursive: true })
     // Partial runs (a subset of servers, sizes or runs) never overwrite a full result.
-    const partial = ONLY || flag('sizes') || flag('runs') || flag('transport') || !CACHE_RUN
+    const partial =
+      ONLY ||
+      flag('sizes') ||
+      flag('runs') ||
+      flag('transport') ||
+      flag('storm') ||
+      !CACHE_RUN ||
+      !STORM_RUN
     const suffix = quick ? '-quick' : partial ? '-partial' : ''
     const file = `bench/results/${started.toISOString().slice(0, 10)}${suffix}.md`
     await writeFile(file, md)
@@ -316,7 +343,8 @@ function report(
   started: Date,
   results: Results,
   cache: [string, CacheResult][],
-  skipped: string[]
+  skipped: string[],
+  storm: [string, StormResult | string][]
 ): string {
   const names = [...results.keys()]
   // Ratio columns only when gripgate ran (`--only` may leave it out).
@@ -346,7 +374,7 @@ function report(
     ['reconnects', 'reconnects', 0],
   ]
   const row = (cells: string[]) => `| ${cells.join(' | ')} |`
-  for (const n of SIZES) {
+  for (const n of names.length ? SIZES : []) {
     for (const transport of TRANSPORTS) {
       const key = section(transport, n)
       lines.push(`## ${key}`, '')
@@ -390,7 +418,83 @@ function report(
       ''
     )
   }
+  if (storm.length) lines.push(...stormReport(storm))
   return lines.join('\n')
+}
+
+/** One storm of `n` against a target started on a fresh origin. */
+async function stormRow(
+  startTarget: (origin: Awaited<ReturnType<typeof startStormOrigin>>) => Promise<StormTarget>,
+  n: number
+): Promise<StormResult> {
+  const origin = await startStormOrigin()
+  let target: StormTarget | undefined
+  try {
+    target = await startTarget(origin)
+    return await runStorm(target, origin, n)
+  } finally {
+    await target?.stop()
+    await origin.stop()
+  }
+}
+
+/** The storm's rows: gripgate with and without history, and Pushpin, each on a fresh origin. */
+async function reconnectStorm(pushpinMissingReason: string | undefined) {
+  const rows: [
+    string,
+    (origin: Awaited<ReturnType<typeof startStormOrigin>>) => Promise<StormTarget>,
+  ][] = [
+    [
+      'gripgate, history + cached instruction',
+      (o) => startStormGripgate(o, { history: true, mode: 'cached' }),
+    ],
+    [
+      'gripgate, no history, cached instruction',
+      (o) => startStormGripgate(o, { history: false, mode: 'cached' }),
+    ],
+    [
+      'gripgate, no history, origin recovers',
+      (o) => startStormGripgate(o, { history: false, mode: 'origin' }),
+    ],
+  ]
+  if (!pushpinMissingReason) rows.push(['Pushpin, origin recovers', (o) => startStormPushpin(o)])
+  const out: [string, StormResult | string][] = []
+  // An unreported storm first: the row that came first used to pay for a cold generator and
+  // system (8.3 s against 6.0-6.3 s in runs of its own).
+  await stormRow(rows[1]![1], Math.min(STORM_N, 1000)).catch(() => undefined)
+  for (const [name, startTarget] of rows) {
+    try {
+      const result = await stormRow(startTarget, STORM_N)
+      console.log(`  storm ${name} N=${STORM_N}: ${JSON.stringify(result)}`)
+      out.push([name, result])
+    } catch (e) {
+      const why = `failed: ${(e as Error).message.split('\n')[0]}`
+      console.log(`  storm ${name} N=${STORM_N}: ${why}`)
+      out.push([name, why])
+    }
+  }
+  if (pushpinMissingReason) out.push(['Pushpin', `skipped: ${pushpinMissingReason}`])
+  return out
+}
+
+function stormReport(storm: [string, StormResult | string][]): string[] {
+  const lines = [
+    `## Reconnect storm, N = ${STORM_N.toLocaleString('en')} SSE`,
+    '',
+    `${STORM_N.toLocaleString('en')} SSE subscribers over ${STORM_CHANNELS} channels receive events 1-10, all drop at once, 20 events per channel are published while they are away, and all reconnect at once (at most ${CONCURRENT_OPENS} connecting at a time, as in the fan-out runs) with \`Last-Event-ID\` (the last id each received); then one live event follows. Origin requests: what the origin received from the first reconnect on. Lost and duplicates: events 11-31 (20 missed + 1 live) over all subscribers. Reconnected: until every hold had answered. Catch-up: from the first reconnect until every subscriber had all 20 missed events.`,
+    '',
+    '| server | origin requests | lost | duplicates | reconnected (ms) | catch-up (ms) | failed opens |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+  ]
+  for (const [name, r] of storm) {
+    if (typeof r === 'string') lines.push(`| ${name} | ${r} | | | | | |`)
+    else
+      lines.push(
+        `| ${name} | ${r.originRequests} | ${r.lost} | ${r.duplicates} | ${fmt(r.reconnectMs, 0)} | ${fmt(r.catchUpMs, 0)} | ${r.failedOpens} |`
+      )
+  }
+  lines.push('')
+  return lines
 }
 
 await main()

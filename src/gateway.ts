@@ -13,6 +13,7 @@ import { type PullPath, storePullPath } from './cache/pull-path.ts'
 import type { GatewayConfig } from './config/types.ts'
 import { GatewayError, problemResponse } from './errors.ts'
 import type { FanoutTier, SendToOrigin } from './fanout.ts'
+import { memoryHubHistory } from './history/hub-history.ts'
 import { isListHost } from './http/host-field.ts'
 import { EmbeddedFanout } from './hub/embedded-fanout.ts'
 import type { Platform } from './platform.ts'
@@ -59,6 +60,7 @@ export function createGateway(platform: Platform, config: GatewayConfig): Gatewa
       limits: config.limits,
       websocket: platform.websocket,
       streams: platform.streams,
+      history: memoryHubHistory(config.history, platform.clock),
     })
   const publishKeys = config.publish?.keys ?? []
   const admit = (request: Request, method: 'GET' | 'POST') =>

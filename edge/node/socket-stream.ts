@@ -75,13 +75,19 @@ export class SocketStreamOpener implements HeldStreamOpener {
       // Headers joins repeated fields; Set-Cookie must stay one line each (RFC 6265 §3).
       headers[name] = name === 'set-cookie' ? head.headers.getSetCookie() : value
     }
+    // The head is this turn's first write: corked, so the initial body (and a resume's
+    // history) leave with it in one writev when the turn ends, not one write each.
+    if (!socket.writableCorked) {
+      socket.cork()
+      corked.push(socket)
+    }
     outgoing.writeHead(head.status, head.statusText, headers)
     outgoing.flushHeaders()
     // HTTP/1.0 clients get the body delimited by the connection's close instead of chunks.
     const chunked = outgoing.chunkedEncoding
     let open = true
-    /** The turn this response was last written in. */
-    let wroteIn = -1
+    /** The turn this response was last written in: the head's. */
+    let wroteIn = thisTurn()
     outgoing.once('close', () => {
       if (!open) return
       open = false

@@ -220,6 +220,43 @@ const clusterSchema = (env: ConfigEnv) =>
     })
     .describe('Many gripgate processes or machines as one gateway (Node; docs/cluster.md).')
 
+const historyOverrideSchema = z
+  .strictObject({
+    size: z
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .describe('Items kept per matching channel (0 keeps none).'),
+    ttlSeconds: positiveInt().optional().describe('Seconds an item is kept.'),
+  })
+  .describe('History bounds for the channels a pattern matches.')
+
+const historySchema = z
+  .strictObject({
+    size: z
+      .number()
+      .int()
+      .min(0)
+      .default(100)
+      .describe('Published items kept per channel for resuming subscribers (0 keeps none).'),
+    ttlSeconds: positiveInt().default(300).describe('Seconds a published item is kept.'),
+    maxChannels: positiveInt()
+      .default(10_000)
+      .describe(
+        'Channels whose history is kept at most by one process (Node); the least recently published are dropped first.'
+      ),
+    channels: z
+      .record(text(), historyOverrideSchema)
+      .default({})
+      .describe(
+        'Overrides by exact channel name or "prefix*" pattern (the longest matching prefix wins), e.g. { "chat-*": { "size": 1000 } }.'
+      ),
+  })
+  .describe(
+    'Channel history: reconnecting subscribers (prev-id, Last-Event-ID, WebSocket subscribe with prev-id) resume from the gateway. Absent: off.'
+  )
+
 /**
  * The schema of the whole file. Secrets are resolved against `env`, so the
  * schema is built per parse; its input side (what `z.toJSONSchema` reads with
@@ -265,6 +302,7 @@ export function createConfigSchema(env: ConfigEnv) {
         .describe(
           'Proxies in front of the gateway (addresses or CIDR ranges): their X-Forwarded-For is extended with their address instead of replaced by it. Default none.'
         ),
+      history: historySchema.optional(),
     })
     .transform(({ $schema: _schema, ...config }) => config)
 }

@@ -102,6 +102,27 @@ export interface ClusterConfig {
   ackTimeoutMs: number
 }
 
+/** One channel pattern's history override; absent fields take the section's values. */
+export interface HistoryOverrideConfig {
+  size?: number
+  ttlSeconds?: number
+}
+
+/**
+ * Channel history (issue #15): published items kept per channel so reconnecting subscribers
+ * resume from the gateway (docs/history.md).
+ */
+export interface HistoryConfig {
+  /** Items kept per channel (0 keeps none). */
+  size: number
+  /** Seconds an item is kept. */
+  ttlSeconds: number
+  /** Channels whose history is kept at most, per process or tier (least recently published dropped). */
+  maxChannels: number
+  /** Overrides by exact channel name or `prefix*` pattern (the longest prefix wins). */
+  channels: Record<string, HistoryOverrideConfig>
+}
+
 /** The whole gateway configuration with defaults applied and secrets resolved. */
 export interface GatewayConfig {
   origins: Record<string, OriginConfig>
@@ -119,6 +140,8 @@ export interface GatewayConfig {
    * is extended rather than replaced (default none); optional like `idleTimeoutMs`.
    */
   trustedProxies?: string[]
+  /** Absent: no history, reconnects recover through the origin as in Pushpin. */
+  history?: HistoryConfig
 }
 
 /** One problem in a config file, located by a JSON path such as `$.routes[0].origin`. */

@@ -22,7 +22,13 @@ export interface KeepAliveControl {
 
 /** A control message the gateway acts on. */
 export type WsControl =
-  | { type: 'subscribe'; channel: string; filters?: string[] }
+  | {
+      type: 'subscribe'
+      channel: string
+      filters?: string[]
+      /** gripgate extension (issue #15): the id last seen, to resume from the channel history. */
+      prevId?: string
+    }
   | { type: 'unsubscribe'; channel: string }
   | { type: 'detach' }
   | KeepAliveControl
@@ -139,13 +145,19 @@ function parseChannelControl(
   const channel = object.channel
   if (typeof channel !== 'string') return err(`${type} has no string 'channel'`)
   if (channel === '') return err(`${type} contains 'channel' with invalid value`)
-  if (type === 'unsubscribe' || !has(object, 'filters')) return ok({ type, channel })
+  if (type === 'unsubscribe') return ok({ type, channel })
+  const prevId = optionalString(object, 'prev-id')
+  if (!prevId.ok) return err(`subscribe ${prevId.error}`)
+  const control: WsControl = { type, channel }
+  if (prevId.value !== undefined && prevId.value !== '') control.prevId = prevId.value
+  if (!has(object, 'filters')) return ok(control)
   const filters = object.filters
   if (!Array.isArray(filters)) return err("subscribe contains 'filters' with wrong type")
   if (!filters.every((filter) => typeof filter === 'string')) {
     return err('filters contains value with wrong type')
   }
-  return ok({ type, channel, filters })
+  control.filters = filters
+  return ok(control)
 }
 
 function parseSetMeta(object: JsonObject): Result<WsControl, string> {

@@ -12,7 +12,7 @@ import type { Instruct } from '../grip/types.ts'
 import type { HeldStreamOpener } from '../held-stream.ts'
 import type { Clock, Logger } from '../platform.ts'
 import type { WebSocketAcceptor } from '../ws-socket.ts'
-import { type ChannelListener, Hub } from './hub.ts'
+import { type ChannelListener, Hub, type HubHistory } from './hub.ts'
 import { ResponseSession } from './response-session.ts'
 import { StreamSession } from './stream-session.ts'
 import { proxyWebSocket } from './ws-proxy.ts'
@@ -26,6 +26,8 @@ export interface EmbeddedFanoutDeps {
   streams?: HeldStreamOpener
   /** Told when the hub opens or closes a channel (see `ChannelListener`). */
   channels?: ChannelListener
+  /** The channel history subscribers resume from (issue #15); absent: none. */
+  history?: HubHistory
 }
 
 /** A `FanoutTier` over an in-process hub. */

@@ -7,6 +7,7 @@
 import type { LimitsConfig } from '../config/types.ts'
 import type { CountedReport } from '../fanout.ts'
 import type { PublishItem } from '../grip/publish-item.ts'
+import type { HistoryLookup } from '../history/store.ts'
 import type { Clock, Logger } from '../platform.ts'
 import { Sequencer } from './sequencer.ts'
 import type { Subscriber, Transport } from './subscriber.ts'
@@ -17,6 +18,23 @@ export interface HubCounters {
   items: number
   deliveries: number
   drops: number
+  /** Subscribers resumed from the channel history instead of the origin (issue #15). */
+  resumes: number
+  /** Items delivered from the channel history. */
+  resumedItems: number
+}
+
+/**
+ * The channel history as the hub sees it (src/history/). On Node the hub records every item
+ * it releases; a Cloudflare holder leaves `record` out, as the channel's room records.
+ */
+export interface HubHistory {
+  /** Told of every released item, in release order, before it is delivered. */
+  record?(item: PublishItem): void
+  /** The items after `id` on `channel` (see `HistoryStore.itemsAfter`). */
+  itemsAfter(channel: string, id: string): Promise<HistoryLookup>
+  /** Counters for the stats endpoint, if the history keeps any here. */
+  snapshot?(): Record<string, number>
 }
 
 /** A held session that can be ended on shutdown. */
@@ -40,11 +58,20 @@ export interface HubDeps {
   limits: LimitsConfig
   /** Optional: told when a channel gains its first or loses its last subscriber. */
   channels?: ChannelListener
+  /** Optional: the channel history subscribers resume from. */
+  history?: HubHistory
 }
 
 /** Channel registry and delivery. */
 export class Hub {
-  readonly counters: HubCounters = { publishes: 0, items: 0, deliveries: 0, drops: 0 }
+  readonly counters: HubCounters = {
+    publishes: 0,
+    items: 0,
+    deliveries: 0,
+    drops: 0,
+    resumes: 0,
+    resumedItems: 0,
+  }
   readonly connections: Record<Transport, number> = { stream: 0, response: 0, websocket: 0 }
   readonly limits: LimitsConfig
   readonly clock: Clock
@@ -54,6 +81,7 @@ export class Hub {
   readonly #sessions = new Set<Shutdownable>()
   readonly #sequencer: Sequencer<PublishItem>
   readonly #listener: ChannelListener | undefined
+  readonly #history: HubHistory | undefined
   #subscriptions = 0
 
   constructor(deps: HubDeps) {
@@ -61,6 +89,7 @@ export class Hub {
     this.clock = deps.clock
     this.logger = deps.logger
     this.#listener = deps.channels
+    this.#history = deps.history
     this.#sequencer = new Sequencer<PublishItem>({
       clock: deps.clock,
       release: (item) => this.#deliver(item),
@@ -164,6 +193,31 @@ export class Hub {
     this.#sequencer.forgetLastId(channel)
   }
 
+  /** Whether a channel history is configured (subscribers may resume from it). */
+  get hasHistory(): boolean {
+    return this.#history !== undefined
+  }
+
+  /**
+   * The items after `id` on `channel` from the history; `unknown` without a history or when
+   * the id is not in it. Never rejects: a failed lookup is `unknown` (the caller falls back).
+   */
+  async historyAfter(channel: string, id: string): Promise<HistoryLookup> {
+    if (!this.#history) return 'unknown'
+    try {
+      return await this.#history.itemsAfter(channel, id)
+    } catch (error) {
+      this.logger.warn('history lookup failed', { channel, error: String(error) })
+      return 'unknown'
+    }
+  }
+
+  /** Counts a subscriber resumed from history with `items` items. */
+  countResume(items: number): void {
+    this.counters.resumes += 1
+    this.counters.resumedItems += items
+  }
+
   /** Counts a subscriber dropped for falling behind. */
   countDrop(): void {
     this.counters.drops += 1
@@ -177,10 +231,13 @@ export class Hub {
       subscriptions: this.#subscriptions,
       ...this.counters,
       heldItems: this.#sequencer.heldCount,
+      ...(this.#history?.snapshot ? { history: this.#history.snapshot() } : {}),
     }
   }
 
   #deliver(item: PublishItem): void {
+    // Recorded before delivery, whoever listens: a subscriber that resumes later finds it.
+    this.#history?.record?.(item)
     const subscribers = this.#channels.get(item.channel)
     if (!subscribers) return
     // Deleting the current element while iterating a Set is safe; no copy per publish.

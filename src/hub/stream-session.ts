@@ -9,8 +9,12 @@ import { isSendableStatus, toResponse } from '../grip/client-response.ts'
 import type { PublishItem } from '../grip/publish-item.ts'
 import type { Instruct } from '../grip/types.ts'
 import { type HeldStreamOpener, type StreamSink, webHeldStream } from '../held-stream.ts'
+import { lastEventIdOf, type ResumePoint, resumePoints } from '../history/resume.ts'
+import type { HistoryLookup } from '../history/store.ts'
+import { concatBytes } from '../http/bytes.ts'
 import type { Hub } from './hub.ts'
 import { followLink, type LinkOutcome } from './link-follow.ts'
+import { idsOf } from './resume-wait.ts'
 import type { Subscriber } from './subscriber.ts'
 
 /** Statuses whose responses never carry a body (RFC 9110 §6.4.1). */
@@ -80,7 +84,12 @@ export class StreamSession implements Subscriber {
     this.#sink = held.sink
     if (instruct.response.body.byteLength > 0) this.#sink.write(instruct.response.body)
     this.#arm(instruct)
-    if (instruct.hold === 'none' || this.#isBehind()) this.#fetchNext()
+    const resume =
+      this.#hub.hasHistory && instruct.hold === 'stream' && !this.#closed
+        ? resumePoints(this.#prevIds, (channel) => this.#hub.lastId(channel), lastEventIdOf(client))
+        : []
+    if (resume.length > 0) this.#resume(resume)
+    else if (instruct.hold === 'none' || this.#isBehind()) this.#fetchNext()
     return held.response
   }
 
@@ -121,6 +130,74 @@ export class StreamSession implements Subscriber {
       if (prevId !== undefined && last !== undefined && last !== prevId) return true
     }
     return false
+  }
+
+  /**
+   * Resumes from the channel history (issue #15): live items wait in the queue while the
+   * history is read, then the items after each resume point are written in order, then the
+   * queued items that history did not already deliver. A declared prev-id the history does
+   * not know falls back to next-link recovery, exactly as without history; an unknown
+   * Last-Event-ID resumes nothing (the instruction is all the client gets, as today).
+   */
+  #resume(points: readonly ResumePoint[]): void {
+    this.#queue = []
+    const lookups = points.map((point) => this.#hub.historyAfter(point.channel, point.from))
+    void Promise.all(lookups).then((found) => this.#afterResume(points, found))
+  }
+
+  #afterResume(points: readonly ResumePoint[], found: readonly HistoryLookup[]): void {
+    const queued = this.#queue ?? []
+    this.#queue = undefined
+    if (this.#closed) return
+    if (points.some((point, i) => point.declared && found[i] === 'unknown')) {
+      this.#fetchNext()
+      if (this.#queue) (this.#queue as Array<[PublishItem, string]>).push(...queued)
+      else for (const [item, channel] of queued) this.deliver(item, channel)
+      return
+    }
+    /** channel → ids written from history: the same item arriving live is not written again. */
+    const written = new Map<string, Set<string>>()
+    let count = 0
+    for (const [i, point] of points.entries()) {
+      const items = found[i]
+      if (items === undefined || items === 'unknown') continue
+      written.set(point.channel, idsOf(items))
+      count += this.#fromHistory(items, point.channel)
+    }
+    if (count > 0) this.#hub.countResume(count)
+    for (const [item, channel] of queued) {
+      if (item.id === undefined || !written.get(channel)?.has(item.id)) this.deliver(item, channel)
+    }
+  }
+
+  /**
+   * Writes items from history, in the history's order (the release order, so no prev-id check
+   * applies) and as one chunk: a storm resumes thousands of subscribers, each with the same
+   * items. A hint is not replayed (it asked for an origin fetch back then); a close ends the
+   * stream after what came before it. Answers how many items were taken.
+   */
+  #fromHistory(items: readonly PublishItem[], channel: string): number {
+    const parts: Uint8Array[] = []
+    let count = 0
+    let close = false
+    for (const item of items) {
+      const format = item.formats['http-stream']
+      if (!format || format.action === 'hint') continue
+      count += 1
+      if (this.#prevIds.get(channel) !== undefined && item.id !== undefined)
+        this.#prevIds.set(channel, item.id)
+      if (format.action === 'close') {
+        close = true
+        break
+      }
+      parts.push(format.content)
+    }
+    if (count > 0) this.#lastItemAt = this.#hub.clock.now()
+    // One item keeps its own array, whose chunk frame the platform may share with others.
+    if (parts.length === 1) this.#write(parts[0]!)
+    else if (parts.length > 1) this.#write(concatBytes(parts))
+    if (close) this.#close(true)
+    return count
   }
 
   /** Subscribes to an instruction's channels and starts its timers. */

@@ -21,6 +21,7 @@ import {
 } from '../grip/ws-events.ts'
 import type { WsHandler, WsSocket } from '../ws-socket.ts'
 import type { Hub } from './hub.ts'
+import { ResumeWait } from './resume-wait.ts'
 import type { Subscriber } from './subscriber.ts'
 import { textOf } from './text-cache.ts'
 import type { OriginReply, WohExchange } from './woh-exchange.ts'
@@ -62,6 +63,8 @@ export class WsSession implements Subscriber, WsHandler {
   readonly #hub: Hub
   readonly #exchange: WohExchange
   readonly #channels = new Set<string>()
+  /** Channels being resumed from history: live items wait here meanwhile (issue #15). */
+  readonly #resuming = new ResumeWait()
   readonly #keepAlive: WsKeepAlive
   #socket: WsSocket | undefined
   #queue: WsEvent[] = []
@@ -197,9 +200,10 @@ export class WsSession implements Subscriber, WsHandler {
     this.#finishIfIdle()
   }
 
-  deliver(item: PublishItem, _channel: string): void {
+  deliver(item: PublishItem, channel: string): void {
     const format = item.formats['ws-message']
     if (!format || this.#clientGone || !this.#socket) return
+    if (this.#resuming.keep(item, channel)) return
     if (format.action === 'close') this.#closeClient(format.code, format.reason)
     else if (format.action === 'refresh') this.#pump(true)
     else {
@@ -331,9 +335,17 @@ export class WsSession implements Subscriber, WsHandler {
         ) {
           this.#channels.add(control.channel)
           this.#hub.subscribe(control.channel, this)
+          const prevId = control.prevId
+          if (
+            prevId !== undefined &&
+            this.#hub.hasHistory &&
+            this.#hub.lastId(control.channel) !== prevId
+          )
+            this.#resume(control.channel, prevId)
         }
         break
       case 'unsubscribe':
+        this.#resuming.cancel(control.channel)
         this.#channels.delete(control.channel)
         this.#hub.unsubscribe(control.channel, this)
         break
@@ -349,6 +361,25 @@ export class WsSession implements Subscriber, WsHandler {
       case 'set-meta':
         break
     }
+  }
+
+  /**
+   * Sends the items after `from` on `channel` from the history, then the live items that
+   * arrived meanwhile and were not among them. An id the history does not know resumes
+   * nothing: a WebSocket has no recovery link (the origin can send what was missed itself).
+   */
+  #resume(channel: string, from: string): void {
+    const token = this.#resuming.start(channel)
+    void this.#hub.historyAfter(channel, from).then((found) => {
+      const history = found === 'unknown' ? [] : found
+      const live = this.#resuming.finish(channel, token, history)
+      if (!live) return
+      // A refresh asked the origin for something back then; it is not replayed.
+      const replayed = history.filter((item) => item.formats['ws-message']?.action !== 'refresh')
+      for (const item of replayed) this.deliver(item, channel)
+      if (replayed.length > 0) this.#hub.countResume(replayed.length)
+      for (const item of live) this.deliver(item, channel)
+    })
   }
 
   /** WOH keep-alive polls: an empty request when the origin asked for them and none went out. */
@@ -381,6 +412,7 @@ export class WsSession implements Subscriber, WsHandler {
   }
 
   #leaveChannels(): void {
+    this.#resuming.clear()
     for (const channel of this.#channels) this.#hub.unsubscribe(channel, this)
     this.#channels.clear()
     this.#keepAlive.stop()

@@ -4,11 +4,17 @@
  * without the cache), and readers that collect a streamed body as the session writes it.
  * Nothing here waits on real time; `settle()` only lets pending promises run.
  */
-import type { GripConfig, LimitsConfig, OriginConfig } from '../../src/config/types.ts'
+import type {
+  GripConfig,
+  HistoryConfig,
+  LimitsConfig,
+  OriginConfig,
+} from '../../src/config/types.ts'
 import type { LastIds, SendToOrigin } from '../../src/fanout.ts'
 import { type Instruct, parseInstruct } from '../../src/grip/instruct.ts'
 import { prepareGripHeaders } from '../../src/grip/origin-request.ts'
 import { type PublishItem, parsePublishBody } from '../../src/grip/publish-item.ts'
+import { memoryHubHistory } from '../../src/history/hub-history.ts'
 import { EmbeddedFanout } from '../../src/hub/embedded-fanout.ts'
 import { forwarderFor } from '../../src/proxy/forward.ts'
 import { proxyWithGrip } from '../../src/proxy/grip-proxy.ts'
@@ -51,11 +57,25 @@ export async function until(done: () => boolean, maxTurns = 10_000): Promise<voi
   await settle()
 }
 
-/** A hub over a FakeClock and a CaptureLogger. */
-export function hubHarness(limits: Partial<LimitsConfig> = {}) {
+/** A history section: 100 items for 300 s per channel unless given. */
+export const historyConfig = (fields: Partial<HistoryConfig> = {}): HistoryConfig => ({
+  size: 100,
+  ttlSeconds: 300,
+  maxChannels: 1_000,
+  channels: {},
+  ...fields,
+})
+
+/** A hub over a FakeClock and a CaptureLogger; with `history`, a memory history too. */
+export function hubHarness(limits: Partial<LimitsConfig> = {}, history?: HistoryConfig) {
   const clock = new FakeClock()
   const logger = new CaptureLogger()
-  const tier = new EmbeddedFanout({ clock, logger, limits: { ...LIMITS, ...limits } })
+  const tier = new EmbeddedFanout({
+    clock,
+    logger,
+    limits: { ...LIMITS, ...limits },
+    history: memoryHubHistory(history, clock),
+  })
   return { clock, logger, hub: tier.hub, tier }
 }
 
@@ -114,9 +134,9 @@ export interface SendCall {
  */
 export function gripHarness(
   script: Script,
-  options: { limits?: Partial<LimitsConfig>; grip?: GripConfig } = {}
+  options: { limits?: Partial<LimitsConfig>; grip?: GripConfig; history?: HistoryConfig } = {}
 ) {
-  const base = hubHarness(options.limits)
+  const base = hubHarness(options.limits, options.history)
   const received: Received[] = []
   const calls: SendCall[] = []
   const origin = new MemoryOrigin(async (request) => {

@@ -11,6 +11,8 @@ export const WORKERS_TEST_CONFIG = {
   publish: { keys: [{ env: 'TEST_PUBLISH_KEY' }] },
   // Below workerd's own 1 MiB cap on received messages, so the gateway's limits are what act.
   limits: { wsMessageBytes: 64 * 1024, wsQueueBytes: 64 * 1024 },
+  // Channel history only for `hist-*` channels, so every other test sees the tier without it.
+  history: { size: 0, channels: { 'hist-*': { size: 100 } } },
 }
 
 /** Variables the workers project adds to wrangler.toml's. */

@@ -97,6 +97,29 @@ describe('Node socket writer, HTTP details', () => {
     }
   })
 
+  it('sends the head and the first body bytes of its turn in one write', async () => {
+    let buffered = -1
+    const opener = new SocketStreamOpener()
+    const server = await startWith((request, outgoing, onAbort) => {
+      opener.bind(request, outgoing)
+      const held = opener.open(request, head, onAbort)
+      if (!held) throw new Error('the socket opener refused a fresh request')
+      // As a stream session writes its initial body: in the turn its head went out.
+      held.sink.write(new TextEncoder().encode('hello'))
+      buffered = held.sink.buffered()
+      return held
+    })
+    try {
+      const client = await raw(server.url, 'GET / HTTP/1.1\r\nHost: x\r\n\r\n')
+      await vi_until(() => client.text().includes('hello'))
+      // Head and body waited, corked, for the end of the turn: one writev, not two writes.
+      expect(buffered).toBeGreaterThan('hello'.length)
+      client.socket.destroy()
+    } finally {
+      await server.close()
+    }
+  })
+
   it('sends an HTTP/1.0 client the bytes as they are and closes to end them', async () => {
     const server = await socketServer(head)
     try {

@@ -8,14 +8,21 @@
  * id is forgotten after `LAST_ID_TTL_MS` without a publish, as every holder's sequencer
  * forgets it (issue #12 item 7), and the alarm that does it leaves a room nobody uses with
  * nothing stored: a channel published once does not keep a key forever.
+ *
+ * With a `history` config it also keeps the channel's recent items in its storage
+ * (history-store.ts, issue #15), recorded in publish order before they go to the holders,
+ * and answers holders that resume a subscriber from them; the same alarm prunes them.
  * @module
  */
 import { DurableObject } from 'cloudflare:workers'
 import type { CountedReport } from '../../../src/fanout.ts'
 import type { PublishItem } from '../../../src/grip/publish-item.ts'
+import { historyPolicy } from '../../../src/history/policy.ts'
+import type { HistoryLookup } from '../../../src/history/store.ts'
 import { LAST_ID_TTL_MS } from '../../../src/hub/sequencer.ts'
 import { workersLogger } from '../logger.ts'
-import type { FanoutEnv } from './env.ts'
+import { type FanoutEnv, loadConfig } from './env.ts'
+import { DurableObjectHistoryStore } from './history-store.ts'
 import type { ChannelRoomRpc } from './rpc.ts'
 
 const HOLDER_KEY = 'holder:'
@@ -35,9 +42,14 @@ export class ChannelRoom extends DurableObject<FanoutEnv> implements ChannelRoom
   #lastId: StoredLastId | undefined
   /** Whether this instance has set the alarm that forgets the last id. */
   #armed = false
+  readonly #history: DurableObjectHistoryStore | undefined
 
   constructor(ctx: DurableObjectState, env: FanoutEnv) {
     super(ctx, env)
+    const history = loadConfig(env).history
+    this.#history = history
+      ? new DurableObjectHistoryStore(ctx.storage, this, historyPolicy(history))
+      : undefined
     // Nothing else runs until the holder set is loaded (input gate).
     void ctx.blockConcurrencyWhile(async () => {
       const stored = await ctx.storage.list({ prefix: HOLDER_KEY })
@@ -69,14 +81,29 @@ export class ChannelRoom extends DurableObject<FanoutEnv> implements ChannelRoom
   /** RPC from the Worker: a batch of items of this channel, in publish order. */
   async publish(items: PublishItem[]): Promise<CountedReport> {
     this.#noteLastId(items)
+    if (this.#history) {
+      await this.#history.appendAll(items)
+      if (!this.#armed) await this.#arm()
+    }
     const reports = await Promise.all([...this.#holders].map((id) => this.#deliver(id, items)))
     return combine(items.length, reports)
   }
 
-  /** The alarm: forgets the last id once it has gone `LAST_ID_TTL_MS` without a publish. */
+  /**
+   * RPC from a holder resuming a subscriber: the channel's items after `id` (issue #15);
+   * `unknown` when this deployment keeps no history.
+   */
+  async historyAfter(channel: string, id: string): Promise<HistoryLookup> {
+    return this.#history ? this.#history.itemsAfter(channel, id) : 'unknown'
+  }
+
+  /**
+   * The alarm: forgets the last id once it has gone `LAST_ID_TTL_MS` without a publish, and
+   * deletes history items past their age.
+   */
   override async alarm(): Promise<void> {
     this.#armed = false
-    if (this.#currentLastId() !== undefined) await this.#arm()
+    await this.#arm()
   }
 
   /** Wall time; a method so a test can move one room's clock. */
@@ -135,11 +162,17 @@ export class ChannelRoom extends DurableObject<FanoutEnv> implements ChannelRoom
     return undefined
   }
 
-  /** Sets the alarm for when the current last id expires. */
+  /** Sets the alarm for when the current last id or the oldest history item expires. */
   async #arm(): Promise<void> {
-    if (!this.#lastId) return
+    const historyDue = await this.#history?.prune()
+    const lastIdDue =
+      this.#currentLastId() === undefined || !this.#lastId
+        ? undefined
+        : this.#lastId.at + LAST_ID_TTL_MS
+    const due = [lastIdDue, historyDue].filter((at): at is number => at !== undefined)
+    if (due.length === 0) return
     this.#armed = true
-    await this.ctx.storage.setAlarm(this.#lastId.at + LAST_ID_TTL_MS)
+    await this.ctx.storage.setAlarm(Math.min(...due))
   }
 }
 

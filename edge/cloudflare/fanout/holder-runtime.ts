@@ -6,6 +6,7 @@
  */
 import type { CountedReport, SendToOrigin } from '../../../src/fanout.ts'
 import type { PublishItem } from '../../../src/grip/publish-item.ts'
+import type { HistoryLookup } from '../../../src/history/store.ts'
 import { EmbeddedFanout } from '../../../src/hub/embedded-fanout.ts'
 import type { Hub } from '../../../src/hub/hub.ts'
 import type { Logger } from '../../../src/platform.ts'
@@ -49,6 +50,12 @@ export class HolderRuntime {
       logger: this.logger,
       limits: config.limits,
       channels: this.registry,
+      // The channel's room records its history (channel-room.ts); holders only read it.
+      history: config.history && {
+        // RPC's typing turns header tuples into string[][]; the values are the room's items.
+        itemsAfter: async (channel, id) =>
+          (await room(channel).historyAfter(channel, id)) as HistoryLookup,
+      },
     })
     this.hub = fanout.hub
     this.tier = new HolderTier(fanout, this.registry)

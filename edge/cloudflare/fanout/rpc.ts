@@ -8,6 +8,7 @@
  */
 import type { CountedReport, LastIds } from '../../../src/fanout.ts'
 import type { PublishItem } from '../../../src/grip/publish-item.ts'
+import type { HistoryLookup } from '../../../src/history/store.ts'
 import type { HoldPayload } from './wire.ts'
 
 /** A replay handled by whoever holds the client's body (the Worker, over RPC). */
@@ -21,6 +22,8 @@ export interface ChannelRoomRpc extends Rpc.DurableObjectBranded {
   unregister(holderId: string): Promise<void>
   /** From the Worker: a batch of this channel's items, in publish order. */
   publish(items: PublishItem[]): Promise<CountedReport>
+  /** From a holder resuming a subscriber: the channel's items after `id` (issue #15). */
+  historyAfter(channel: string, id: string): Promise<HistoryLookup>
 }
 
 /** One shard of client connections (connection-holder.ts). */

@@ -29,6 +29,8 @@ const COUNTERS = [
   'items',
   'deliveries',
   'drops',
+  'resumes',
+  'resumedItems',
   'heldItems',
 ]
 

@@ -167,3 +167,36 @@ describe('parseConfig defaults', () => {
     })
   })
 })
+
+describe('parseConfig history', () => {
+  it('fills the history defaults and keeps per-pattern overrides as given', () => {
+    expect(parsed({ ...base, history: {} }).history).toStrictEqual({
+      size: 100,
+      ttlSeconds: 300,
+      maxChannels: 10_000,
+      channels: {},
+    })
+    const config = parsed({
+      ...base,
+      history: { size: 10, channels: { 'chat-*': { size: 1000 }, lobby: { ttlSeconds: 5 } } },
+    })
+    expect(config.history?.channels).toStrictEqual({
+      'chat-*': { size: 1000 },
+      lobby: { ttlSeconds: 5 },
+    })
+    expect(parsed(base).history).toBeUndefined()
+  })
+
+  it('refuses bad history fields with their path', () => {
+    const problems = (raw: unknown) => {
+      const result = parseConfig({ ...base, history: raw }, {})
+      return result.ok ? [] : result.error.map((p) => p.path)
+    }
+    expect(problems({ size: -1 })).toEqual(['$.history.size'])
+    expect(problems({ ttlSeconds: 0 })).toEqual(['$.history.ttlSeconds'])
+    expect(problems({ channels: { 'a*': { size: 'x' } } })).toEqual([
+      '$.history.channels["a*"].size',
+    ])
+    expect(problems({ sizes: 1 })).toEqual(['$.history.sizes'])
+  })
+})

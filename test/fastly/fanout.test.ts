@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest'
 import { fanoutItem, fastlyFanout, handOff, publishForwarder } from '../../edge/fastly/fanout.ts'
 import { GatewayError } from '../../src/errors.ts'
 import { parsePublishBody } from '../../src/grip/publish-item.ts'
+import { runFanoutTierContract } from '../contract/fanout-tier.contract.ts'
 import { recordingFetch } from './helpers.ts'
 import { handoffs } from './shims/fanout.ts'
 import { resetShims } from './shims/reset.ts'
@@ -126,4 +127,15 @@ describe('fastlyFanout (the FanoutTier on Fastly)', () => {
       fanoutItem({ channel: 'c', meta: { a: 'b' }, purge: ['x'], 'purge-mode': 'soft' })
     ).toEqual({ channel: 'c', meta: { a: 'b' } })
   })
+})
+
+runFanoutTierContract('fastlyFanout (handoff and publish relay)', {
+  holds: false,
+  counts: false,
+  make: async () => ({
+    tier: fastlyFanout(
+      { callback: async () => 'absent', handOff: (request) => handOff(request, 'self') },
+      async () => ({ ok: true, status: 200 })
+    ),
+  }),
 })

@@ -4,7 +4,7 @@
  */
 import { parseCommandArgs } from './args.ts'
 import { CliError } from './load-config.ts'
-import { gatewayUrl, keyList, postJson, publishKey } from './remote.ts'
+import { gatewayUrl, keyList, objectCount, postJson, publishKey } from './remote.ts'
 
 export const PUBLISH_USAGE = `Usage: gripgate publish --url URL --key KEY --channel C --data D
                         [--format http-stream|http-response|ws-message]
@@ -68,6 +68,6 @@ export async function runPublish(argv: string[], out: (line: string) => void): P
   if (values.purge !== undefined) item.purge = keyList(values.purge, '--purge')
   if (values.soft) item['purge-mode'] = 'soft'
   const answer = await postJson(new URL(values.path ?? '/publish/', base), key, { items: [item] })
-  out(`published to ${values.channel}; purged ${answer.purged ?? 0} cached object(s)`)
+  out(`published to ${values.channel}; purged ${objectCount(answer.purged)}`)
   return 0
 }

@@ -3,7 +3,7 @@
  * @module
  */
 import { parseCommandArgs } from './args.ts'
-import { gatewayUrl, keyList, postJson, publishKey } from './remote.ts'
+import { gatewayUrl, keyList, objectCount, postJson, publishKey } from './remote.ts'
 
 export const PURGE_USAGE = `Usage: gripgate purge --url URL --key KEY --keys k1,k2 [--soft]
 
@@ -40,7 +40,7 @@ export async function runPurge(argv: string[], out: (line: string) => void): Pro
     soft: values.soft === true,
   })
   out(
-    `purged ${answer.purged ?? 0} cached object(s) (${values.soft ? 'soft' : 'hard'}) for ${keys.join(', ')}`
+    `purged ${objectCount(answer.purged)} (${values.soft ? 'soft' : 'hard'}) for ${keys.join(', ')}`
   )
   return 0
 }

@@ -69,3 +69,10 @@ export async function postJson(
   }
   return json
 }
+
+/** The `purged` count of an answer: a number of objects, or unknown where the cache does not count (Fastly). */
+export function objectCount(purged: unknown): string {
+  return typeof purged === 'number'
+    ? `${purged} cached object(s)`
+    : 'cached objects (count unknown)'
+}

@@ -5,6 +5,8 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
+import { writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
 
 /** A child started by the bench. */
 export interface Child {
@@ -127,4 +129,29 @@ export async function answers(url: string, ok: (s: number) => boolean = (s) => s
   const r = await fetch(url, { signal: AbortSignal.timeout(2000) })
   await r.body?.cancel()
   return ok(r.status)
+}
+
+/**
+ * Writes `config` into `dir` and starts `gripgate serve` on `port` with it (a short drain, so
+ * a bench run ends quickly); `nodeArgs` go to node first (profiling flags).
+ */
+export async function startGripgateServe(
+  dir: string,
+  config: unknown,
+  port: number,
+  nodeArgs: readonly string[] = []
+): Promise<Child> {
+  const file = join(dir, 'config.json')
+  await writeFile(file, JSON.stringify(config))
+  return start('node', [
+    ...nodeArgs,
+    'bin/gripgate',
+    'serve',
+    '--config',
+    file,
+    '--port',
+    String(port),
+    '--drain-ms',
+    '1000',
+  ])
 }

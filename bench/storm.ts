@@ -6,11 +6,20 @@
  * first reconnect until every subscriber has all 20 missed events.
  * @module
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startPushpin as startPrivatePushpin } from '../test/helpers/pushpin.ts'
-import { answers, type Child, freePort, sleep, start, stop, waitFor } from './procs.ts'
+import {
+  answers,
+  type Child,
+  freePort,
+  sleep,
+  start,
+  startGripgateServe,
+  stop,
+  waitFor,
+} from './procs.ts'
 import { openAll, StormSubscriber } from './storm-client.ts'
 
 /** Channels the subscribers are spread over. */
@@ -182,18 +191,7 @@ export async function startStormGripgate(
     limits: { maxConnections: 200_000 },
     ...(options.history ? { history: { size: 100, ttlSeconds: 300 } } : {}),
   }
-  await writeFile(join(dir, 'config.json'), JSON.stringify(config))
-  const child: Child = start('node', [
-    ...(options.nodeArgs ?? []),
-    'bin/gripgate',
-    'serve',
-    '--config',
-    join(dir, 'config.json'),
-    '--port',
-    String(port),
-    '--drain-ms',
-    '1000',
-  ])
+  const child: Child = await startGripgateServe(dir, config, port, options.nodeArgs)
   const base = `http://127.0.0.1:${port}`
   await waitFor(() => answers(`${base}/stats`), 20_000, `gripgate\n${child.output()}`)
   return {

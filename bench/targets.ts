@@ -19,7 +19,7 @@ import { findExecutable, startPushpin as startPrivatePushpin } from '../test/hel
 
 export { pushpinMissing } from '../test/helpers/pushpin.ts'
 
-import { answers, freePort, start, stop, waitFor } from './procs.ts'
+import { answers, freePort, start, startGripgateServe, stop, waitFor } from './procs.ts'
 
 export const GRIP_KEY = 'bench-grip-key'
 export const PUBLISH_KEY = 'bench-publish-key'
@@ -118,18 +118,7 @@ export async function startGripgate(origins: Origins, nodeArgs: string[] = []): 
     publish: { keys: [PUBLISH_KEY] },
     limits: { maxConnections: 200_000 },
   }
-  await writeFile(join(dir, 'config.json'), JSON.stringify(config))
-  const child = start('node', [
-    ...nodeArgs,
-    'bin/gripgate',
-    'serve',
-    '--config',
-    join(dir, 'config.json'),
-    '--port',
-    String(port),
-    '--drain-ms',
-    '1000',
-  ])
+  const child = await startGripgateServe(dir, config, port, nodeArgs)
   const base = `http://127.0.0.1:${port}`
   await waitFor(() => answers(`${base}/cached/ready`), 20_000, `gripgate\n${child.output()}`)
   return {

@@ -40,6 +40,33 @@ return live`
 
 type XReadReply = Array<[string, Array<[string, string[]]>]> | null
 
+/** The key of cluster `name`'s log stream. */
+export function logKey(name: string): string {
+  return `${name}:log`
+}
+
+/**
+ * The `XADD` arguments that append `data` to a log: one place, so a transaction that writes
+ * the channel history with a publish (redis-history-store.ts) appends records the same way.
+ */
+export function logAppendArgs(
+  name: string,
+  data: string
+): [string, 'MAXLEN', '~', number, '*', 'd', string] {
+  return [logKey(name), 'MAXLEN', '~', LOG_MAX_LENGTH, '*', 'd', data]
+}
+
+const baseOptions = (): RedisOptions => ({
+  enableOfflineQueue: false,
+  maxRetriesPerRequest: 0,
+  retryStrategy: (times) => Math.min(times * 100, MAX_RECONNECT_DELAY_MS),
+})
+
+/** The options of a command connection to a cluster's Redis (tests open their own). */
+export function commandOptions(): RedisOptions {
+  return { ...baseOptions(), commandTimeout: COMMAND_TIMEOUT_MS }
+}
+
 export class RedisBus implements ClusterBus {
   readonly #cmd: Redis
   readonly #reader: Redis
@@ -52,22 +79,20 @@ export class RedisBus implements ClusterBus {
     acks: string
   }
   readonly #listeners: Array<(node: string, id: string) => void> = []
+  readonly #name: string
 
   constructor(options: RedisBusOptions) {
     const { name } = options
+    this.#name = name
     this.#keys = {
-      log: `${name}:log`,
+      log: logKey(name),
       epoch: `${name}:epoch`,
       nodes: `${name}:nodes`,
       node: (id) => `${name}:node:${id}`,
       acks: `${name}:acks`,
     }
-    const base: RedisOptions = {
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      retryStrategy: (times) => Math.min(times * 100, MAX_RECONNECT_DELAY_MS),
-    }
-    this.#cmd = new Redis(options.url, { ...base, commandTimeout: COMMAND_TIMEOUT_MS })
+    const base = baseOptions()
+    this.#cmd = new Redis(options.url, commandOptions())
     this.#reader = new Redis(options.url, base)
     // A subscriber re-subscribes by itself after a reconnect, so it may queue while offline.
     this.#sub = new Redis(options.url, { ...base, enableOfflineQueue: true })
@@ -94,12 +119,25 @@ export class RedisBus implements ClusterBus {
     })
   }
 
+  /**
+   * The command connection (never blocked, never subscribed), for what the cluster keeps in
+   * the same Redis beside the bus: the channel history.
+   */
+  get commands(): Redis {
+    return this.#cmd
+  }
+
+  /** The cluster name, which prefixes every key. */
+  get name(): string {
+    return this.#name
+  }
+
   get up(): boolean {
     return this.#cmd.status === 'ready'
   }
 
   async append(data: string): Promise<string> {
-    const id = await this.#cmd.xadd(this.#keys.log, 'MAXLEN', '~', LOG_MAX_LENGTH, '*', 'd', data)
+    const id = await this.#cmd.xadd(...logAppendArgs(this.#name, data))
     if (id === null) throw new Error('XADD returned no id')
     return id
   }

@@ -23,11 +23,13 @@ import {
 } from '../../src/config/schema.ts'
 import type { ClusterConfig, GatewayConfig } from '../../src/config/types.ts'
 import { createGateway, type Gateway } from '../../src/gateway.ts'
+import type { HistoryPolicy } from '../../src/history/store.ts'
 import type { Logger, Platform } from '../../src/platform.ts'
 import { answerClientErrors } from './client-errors.ts'
 import type { ClusterBus } from './cluster/bus.ts'
 import { type ClusterParts, clusterPlatform } from './cluster/cluster-platform.ts'
 import { RedisBus } from './cluster/redis-bus.ts'
+import { RedisHistoryStore } from './cluster/redis-history-store.ts'
 import { consoleLogger } from './logger.ts'
 import { NodeOrigin } from './origin.ts'
 import { answerOtherUpgradesPlainly } from './plain-upgrades.ts'
@@ -92,6 +94,8 @@ export function nodePlatform(
     (redis && config.cluster
       ? new RedisBus({ url: redis.url, name: config.cluster.name, logger })
       : undefined)
+  // Over Redis the channel history lives there too, shared by every node (docs/history.md).
+  const redisBus = clusterBus instanceof RedisBus ? clusterBus : undefined
   const cluster = clusterBus
     ? clusterPlatform({
         bus: clusterBus,
@@ -101,6 +105,18 @@ export function nodePlatform(
         logger,
         websocket: nodeWebSocketAcceptor,
         streams,
+        ...(redisBus
+          ? {
+              sharedHistory: (policy: HistoryPolicy) =>
+                new RedisHistoryStore({
+                  redis: redisBus.commands,
+                  name: redisBus.name,
+                  policy,
+                  clock: systemClock,
+                  logger,
+                }),
+            }
+          : {}),
       })
     : undefined
   return {

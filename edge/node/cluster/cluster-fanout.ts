@@ -13,13 +13,22 @@ import type { EmbeddedFanout } from '../../../src/hub/embedded-fanout.ts'
 import type { ClusterNode } from './cluster-node.ts'
 import { clusterUnavailable } from './cluster-purger.ts'
 
+/** Appends a publish's items to the log; resolves with the record's log id. */
+export type IssuePublish = (items: PublishItem[]) => Promise<string>
+
 export class ClusterFanout implements FanoutTier {
   readonly local: EmbeddedFanout
   readonly #node: ClusterNode
+  readonly #issue: IssuePublish
 
-  constructor(local: EmbeddedFanout, node: ClusterNode) {
+  /**
+   * `issue` replaces the plain log append: the Redis history writes the items to their
+   * channels' histories in the same transaction (redis-history-store.ts).
+   */
+  constructor(local: EmbeddedFanout, node: ClusterNode, issue?: IssuePublish) {
     this.local = local
     this.#node = node
+    this.#issue = issue ?? ((items) => node.issuePublish({ kind: 'publish', items }))
   }
 
   get maxChannels(): number {
@@ -40,7 +49,7 @@ export class ClusterFanout implements FanoutTier {
    */
   async publish(items: readonly PublishItem[]): Promise<PublishReport> {
     try {
-      await this.#node.issuePublish({ kind: 'publish', items: [...items] })
+      await this.#issue([...items])
     } catch (error) {
       throw clusterUnavailable(error)
     }

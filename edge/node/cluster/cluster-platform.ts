@@ -11,7 +11,11 @@ import { performance } from 'node:perf_hooks'
 import type { CacheStore } from '../../../src/cache/store.ts'
 import type { ClusterConfig, GatewayConfig } from '../../../src/config/types.ts'
 import type { FanoutTier } from '../../../src/fanout.ts'
+import type { PublishItem } from '../../../src/grip/publish-item.ts'
 import type { HeldStreamOpener } from '../../../src/held-stream.ts'
+import { memoryHubHistory } from '../../../src/history/hub-history.ts'
+import { historyPolicy } from '../../../src/history/policy.ts'
+import type { HistoryPolicy, HistoryStore } from '../../../src/history/store.ts'
 import { EmbeddedFanout } from '../../../src/hub/embedded-fanout.ts'
 import type { Clock, Logger } from '../../../src/platform.ts'
 import type { Purger } from '../../../src/purge/purger.ts'
@@ -24,6 +28,17 @@ import { FencedStore } from './fenced-store.ts'
 import { Lease } from './lease.ts'
 import type { ClusterRecord } from './record-codec.ts'
 
+/**
+ * A channel history every node shares (Redis: redis-history-store.ts). The node that takes a
+ * publish writes it, with the publish record, so each item is appended once and in log order.
+ */
+export interface SharedHistory extends HistoryStore {
+  /** Appends items to their histories and their record to the log; resolves with its id. */
+  publish(items: readonly PublishItem[]): Promise<string>
+  /** This node's counters, for the stats endpoint. */
+  snapshot(): Record<string, number>
+}
+
 export interface ClusterPlatformDeps {
   bus: ClusterBus
   cluster: ClusterConfig
@@ -32,6 +47,11 @@ export interface ClusterPlatformDeps {
   logger: Logger
   websocket?: WebSocketAcceptor
   streams?: HeldStreamOpener
+  /**
+   * Builds the shared history when the config has `history` (a cluster over Redis); absent,
+   * each node keeps its own in memory from the items it applies (a `--workers` relay).
+   */
+  sharedHistory?: (policy: HistoryPolicy) => SharedHistory
 }
 
 /** The cluster's additions to a Node platform, and its lifecycle. */
@@ -89,14 +109,22 @@ export function clusterPlatform(deps: ClusterPlatformDeps): ClusterParts {
     node,
     store,
     fanout(config) {
+      const shared = config.history && deps.sharedHistory?.(historyPolicy(config.history))
       local = new EmbeddedFanout({
         clock: deps.clock,
         logger,
         limits: config.limits,
         websocket: deps.websocket,
         streams: deps.streams,
+        // A shared history is written by publishers (no `record`): hubs only read it.
+        history: shared
+          ? {
+              itemsAfter: (channel, id) => shared.itemsAfter(channel, id),
+              snapshot: () => shared.snapshot(),
+            }
+          : memoryHubHistory(config.history, deps.clock),
       })
-      return new ClusterFanout(local, node)
+      return new ClusterFanout(local, node, shared ? (items) => shared.publish(items) : undefined)
     },
     purger(ownCache) {
       localPurger = ownCache

@@ -3,7 +3,9 @@
  * subscriber that reconnects with the id of the last item it saw (a `prev-id` in its
  * instruction, an SSE `Last-Event-ID`, a WebSocket subscribe with `prev-id`) is resumed by
  * the gateway instead of by the origin. One store per fanout tier: in process on Node
- * (`MemoryHistoryStore`), the channel's Durable Object storage on Cloudflare.
+ * (`MemoryHistoryStore`), Redis Streams on a Node cluster over Redis
+ * (`edge/node/cluster/redis-history-store.ts`), the channel's Durable Object storage on
+ * Cloudflare.
  *
  * Each store keeps, per channel, the items in the order they were released, bounded by the
  * channel's `HistoryBounds` (count and age). Items are kept whole, every format included, so

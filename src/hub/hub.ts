@@ -26,7 +26,8 @@ export interface HubCounters {
 
 /**
  * The channel history as the hub sees it (src/history/). On Node the hub records every item
- * it releases; a Cloudflare holder leaves `record` out, as the channel's room records.
+ * it releases; a Cloudflare holder leaves `record` out, as the channel's room records, and so
+ * does a node of a cluster over Redis, as the publishing node writes the shared history.
  */
 export interface HubHistory {
   /** Told of every released item, in release order, before it is delivered. */

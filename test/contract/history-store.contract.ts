@@ -1,6 +1,7 @@
 /**
- * The `HistoryStore` contract: the memory store (node) and the Durable Object storage store
- * (workers) run this suite from their own test files. Never run directly.
+ * The `HistoryStore` contract: the memory store (unit), the Redis Streams store (node, against a
+ * private redis-server) and the Durable Object storage store (workers) run this suite from
+ * their own test files. Never run directly.
  * @module
  */
 import { describe, expect, it } from 'vitest'

@@ -366,6 +366,14 @@ type Results = Map<string, Map<string, RunResult | string>>
 const section = (transport: Transport, n: number) =>
   `N = ${n.toLocaleString('en')} ${TRANSPORT_NAMES[transport]}`
 
+/** The fan-out tables' method paragraphs. */
+const fanoutIntro = () => [
+  `Subscribers on 127.0.0.1, ${RUNS === 1 ? '1 run' : `median of ${RUNS} runs`}; latency: median over ${PROBES} single messages (each awaited by every subscriber); burst: ${BURST} messages published at once. RSS: server process tree, (after connecting N − before) / N. Ratios are gripgate ÷ peer.`,
+  '',
+  'SSE: each message is the event `data: <seq> <sendTimeNs>`. WebSocket: each message is the text `<seq> <sendTimeNs>`; gripgate and Pushpin (route `over_http`) open it as WebSocket-over-HTTP to the GRIP origin fixture, which subscribes the connection and sends `ready bench`; nchan (`nchan_subscriber eventsource websocket`) subscribes before its `101`. Reconnects: subscribers opened again because their socket closed before they were subscribed or they were not subscribed within 10 s (at most 3 per subscriber).',
+  '',
+]
+
 function report(
   started: Date,
   results: Results,
@@ -381,10 +389,7 @@ function report(
     '',
     `Machine: ${machine()}`,
     '',
-    `Subscribers on 127.0.0.1, ${RUNS === 1 ? '1 run' : `median of ${RUNS} runs`}; latency: median over ${PROBES} single messages (each awaited by every subscriber); burst: ${BURST} messages published at once. RSS: server process tree, (after connecting N − before) / N. Ratios are gripgate ÷ peer.`,
-    '',
-    'SSE: each message is the event `data: <seq> <sendTimeNs>`. WebSocket: each message is the text `<seq> <sendTimeNs>`; gripgate and Pushpin (route `over_http`) open it as WebSocket-over-HTTP to the GRIP origin fixture, which subscribes the connection and sends `ready bench`; nchan (`nchan_subscriber eventsource websocket`) subscribes before its `101`. Reconnects: subscribers opened again because their socket closed before they were subscribed or they were not subscribed within 10 s (at most 3 per subscriber).',
-    '',
+    ...(names.length ? fanoutIntro() : []),
     ...skipped.map((s) => `- ${s}`),
     '',
   ]

@@ -25,6 +25,8 @@ export type FleetCommand =
 
 /** What this process answers. */
 export type FleetReply =
+  /** Sent once on start: the process is ready for commands (its start is not timed). */
+  | { type: 'up' }
   | { type: 'opened'; reconnects: number }
   /** `subscribed`: how many this process held when it gave up. */
   | { type: 'failed'; message: string; subscribed: number }
@@ -82,3 +84,4 @@ async function handle(command: FleetCommand) {
 process.on('message', (command: FleetCommand) => void handle(command))
 process.on('disconnect', () => exit(0))
 setTimeout(() => exit(1), MAX_LIFETIME_MS).unref()
+reply({ type: 'up' })

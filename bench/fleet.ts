@@ -50,13 +50,22 @@ export async function openFleet(target: Target, n: number, options: FleetOptions
   const count = options.processes ?? Math.max(2, Math.ceil(n / PER_PROCESS))
   if (count > 250) throw new Error(`${count} generator processes: more than 127.0.0.2-251`)
   const inFlight = Math.max(10, Math.floor((options.inFlight ?? 400) / count))
+  /** Subscribers of generator `i`: an even split, the first ones taking the remainder. */
+  const shareOf = (i: number) => Math.floor(n / count) + (i < n % count ? 1 : 0)
   const children: ChildProcess[] = []
   const exited: Promise<void>[] = []
+  const up: Promise<void>[] = []
   for (let i = 0; i < count; i++) {
     // Forked with the parent's execArgv (`--import tsx`); structured clone carries Float64Arrays.
     const child = fork('bench/fleet-generator.ts', { serialization: 'advanced', stdio: 'inherit' })
     children.push(child)
     exited.push(new Promise((resolve) => child.once('exit', () => resolve())))
+    up.push(
+      new Promise((resolve, reject) => {
+        child.once('message', () => resolve())
+        child.once('exit', (code) => reject(new Error(`generator exited (${code}) on start`)))
+      })
+    )
   }
   const close = async () => {
     for (const child of children) if (child.connected) child.send({ type: 'close' })
@@ -84,10 +93,16 @@ export async function openFleet(target: Target, n: number, options: FleetOptions
     })
 
   try {
+    let timer: NodeJS.Timeout | undefined
+    await Promise.race([
+      Promise.all(up),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error('generators not up in 30 s')), 30_000)
+      }),
+    ]).finally(() => clearTimeout(timer))
     const began = process.hrtime.bigint()
     const settled = await Promise.allSettled(
       children.map((child, i) => {
-        const share = Math.floor(n / count) + (i < n % count ? 1 : 0)
         return ask(
           child,
           {
@@ -95,7 +110,7 @@ export async function openFleet(target: Target, n: number, options: FleetOptions
             port: target.port,
             path: sub.path,
             ready: sub.ready!,
-            n: share,
+            n: shareOf(i),
             localAddress: `127.0.0.${2 + i}`,
             inFlight,
             timeoutMs: options.timeoutMs,
@@ -111,7 +126,7 @@ export async function openFleet(target: Target, n: number, options: FleetOptions
         (sum, s, i) =>
           sum +
           (s.status === 'fulfilled'
-            ? Math.floor(n / count) + (i < n % count ? 1 : 0)
+            ? shareOf(i)
             : ((s.reason as { subscribed?: number }).subscribed ?? 0)),
         0
       )

@@ -135,15 +135,28 @@ export async function startGripgate(
   const serveArgs = cluster ? ['--workers', String(cluster.workers)] : []
   const child = await startGripgateServe(dir, config, port, nodeArgs, serveArgs)
   const base = `http://127.0.0.1:${port}`
-  await waitFor(() => answers(`${base}/cached/ready`), 20_000, `gripgate\n${child.output()}`)
-  // The port answers once the first worker listens; node:cluster hands connections only to
-  // workers that listen, so wait for all of them, or the first would get more than its share.
-  if (cluster)
-    await waitFor(
-      async () => child.output().includes(`(${cluster.workers} workers)`),
-      30_000,
-      `gripgate workers\n${child.output()}`
+  const stopAll = async () => {
+    await stop(child)
+    await rm(dir, { recursive: true, force: true })
+  }
+  try {
+    // Workers each load the TypeScript sources; on 2 busy cores 7 of them take a while.
+    const startMs = cluster ? 90_000 : 20_000
+    await waitFor(() => answers(`${base}/cached/ready`), startMs, 'gripgate')
+    // The port answers once the first worker listens; node:cluster hands connections only to
+    // workers that listen, so wait for all of them, or the first would get more than its share.
+    if (cluster)
+      await waitFor(
+        async () => child.output().includes(`(${cluster.workers} workers)`),
+        startMs,
+        `gripgate ${cluster.workers} workers`
+      )
+  } catch (e) {
+    await stopAll()
+    throw new Error(
+      `${(e as Error).message}: ${child.output().trim().split('\n').slice(-3).join(' / ')}`
     )
+  }
   return {
     name: 'gripgate',
     port,
@@ -154,10 +167,7 @@ export async function startGripgate(
         'content-type': 'application/json',
       }),
     pids: () => [child.child.pid!],
-    stop: async () => {
-      await stop(child)
-      await rm(dir, { recursive: true, force: true })
-    },
+    stop: stopAll,
   }
 }
 

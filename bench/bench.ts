@@ -53,11 +53,13 @@ const STORM_N = Number(flag('storm') ?? (quick ? 1000 : 10_000))
 const STORM_RUN = ONLY ? ONLY.includes('storm') : !process.argv.includes('--no-storm')
 /**
  * The cluster section (issue #14): `--cluster-sizes=10000` for the side-by-side rows (default
- * 10,000; `--quick` 1,000), `--headline=N` for the subscribers held across workers (default
+ * 10,000; `--quick` 1,000; 0 skips them), `--headline=N` for the subscribers held across workers (default
  * 100,000; `--quick` 10,000; 0 skips it), `--no-cluster` skips it, `--only=cluster` runs
  * nothing else.
  */
-const CLUSTER_SIZES = flag('cluster-sizes')?.split(',').map(Number) ?? [quick ? 1000 : 10_000]
+const CLUSTER_SIZES = (
+  flag('cluster-sizes')?.split(',').map(Number) ?? [quick ? 1000 : 10_000]
+).filter((n) => n > 0)
 const HEADLINE = Number(flag('headline') ?? (quick ? 10_000 : 100_000))
 const CLUSTER_RUN = ONLY ? ONLY.includes('cluster') : !process.argv.includes('--no-cluster')
 const CLUSTER_PROBES = quick ? 3 : 5

@@ -9,6 +9,8 @@ import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
 import os from 'node:os'
+import { runClusterSection } from './cluster.ts'
+import { clusterReport } from './cluster-report.ts'
 import { awaitDelivery, publishOne, subscribe, summarize } from './load.ts'
 import { sleep, treeCpuMs, treeRssKiB } from './procs.ts'
 import {
@@ -49,7 +51,19 @@ const CACHE_RUN = !process.argv.includes('--no-cache')
  */
 const STORM_N = Number(flag('storm') ?? (quick ? 1000 : 10_000))
 const STORM_RUN = ONLY ? ONLY.includes('storm') : !process.argv.includes('--no-storm')
-const ONLY_SERVERS = ONLY?.filter((name) => name !== 'storm')
+/**
+ * The cluster section (issue #14): `--cluster-sizes=10000` for the side-by-side rows (default
+ * 10,000; `--quick` 1,000; 0 skips them), `--headline=N` for the subscribers held across workers (default
+ * 100,000; `--quick` 10,000; 0 skips it), `--no-cluster` skips it, `--only=cluster` runs
+ * nothing else.
+ */
+const CLUSTER_SIZES = (
+  flag('cluster-sizes')?.split(',').map(Number) ?? [quick ? 1000 : 10_000]
+).filter((n) => n > 0)
+const HEADLINE = Number(flag('headline') ?? (quick ? 10_000 : 100_000))
+const CLUSTER_RUN = ONLY ? ONLY.includes('cluster') : !process.argv.includes('--no-cluster')
+const CLUSTER_PROBES = quick ? 3 : 5
+const ONLY_SERVERS = ONLY?.filter((name) => name !== 'storm' && name !== 'cluster')
 const TRANSPORT_NAMES: Record<Transport, string> = { sse: 'SSE', ws: 'WebSocket' }
 /** `--transport=sse,ws`; the full run measures both, `--quick` only SSE. */
 const TRANSPORTS = (flag('transport')?.split(',') ?? (quick ? ['sse'] : ['sse', 'ws'])).map((t) => {
@@ -305,14 +319,26 @@ async function main() {
     }
     const cache: [string, CacheResult][] = []
     if (targets.length === 0) {
-      // --only=storm
+      // --only=storm, --only=cluster
     } else if (!CACHE_RUN) skipped.push('cache-hit run skipped (--no-cache)')
     else if (!existsSync('node_modules/.bin/autocannon'))
       skipped.push('cache-hit run skipped: autocannon not installed (npm install)')
     else cache.push(...(await cacheHits(origins, !ncMissing)))
 
     const storm = STORM_RUN ? await reconnectStorm(ppMissing) : []
+    const clusterOptions = {
+      origins,
+      sizes: CLUSTER_SIZES,
+      headline: HEADLINE,
+      runs: RUNS,
+      probes: CLUSTER_PROBES,
+      pushpinMissing: ppMissing,
+      nchanMissing: ncMissing,
+    }
+    const cluster = CLUSTER_RUN ? await runClusterSection(clusterOptions) : undefined
     const md = report(started, results, cache, skipped, storm)
+      .concat('\n', cluster ? clusterReport(cluster, clusterOptions).join('\n') : '')
+      .trimEnd()
     console.log(`\n${md}`)
     await mkdir('bench/results', { recursive: true })
     // Partial runs (a subset of servers, sizes or runs) never overwrite a full result.
@@ -322,8 +348,11 @@ async function main() {
       flag('runs') ||
       flag('transport') ||
       flag('storm') ||
+      flag('cluster-sizes') ||
+      flag('headline') ||
       !CACHE_RUN ||
-      !STORM_RUN
+      !STORM_RUN ||
+      !CLUSTER_RUN
     const suffix = quick ? '-quick' : partial ? '-partial' : ''
     const file = `bench/results/${started.toISOString().slice(0, 10)}${suffix}.md`
     await writeFile(file, md)
@@ -338,6 +367,14 @@ type Results = Map<string, Map<string, RunResult | string>>
 
 const section = (transport: Transport, n: number) =>
   `N = ${n.toLocaleString('en')} ${TRANSPORT_NAMES[transport]}`
+
+/** The fan-out tables' method paragraphs. */
+const fanoutIntro = () => [
+  `Subscribers on 127.0.0.1, ${RUNS === 1 ? '1 run' : `median of ${RUNS} runs`}; latency: median over ${PROBES} single messages (each awaited by every subscriber); burst: ${BURST} messages published at once. RSS: server process tree, (after connecting N − before) / N. Ratios are gripgate ÷ peer.`,
+  '',
+  'SSE: each message is the event `data: <seq> <sendTimeNs>`. WebSocket: each message is the text `<seq> <sendTimeNs>`; gripgate and Pushpin (route `over_http`) open it as WebSocket-over-HTTP to the GRIP origin fixture, which subscribes the connection and sends `ready bench`; nchan (`nchan_subscriber eventsource websocket`) subscribes before its `101`. Reconnects: subscribers opened again because their socket closed before they were subscribed or they were not subscribed within 10 s (at most 3 per subscriber).',
+  '',
+]
 
 function report(
   started: Date,
@@ -354,10 +391,7 @@ function report(
     '',
     `Machine: ${machine()}`,
     '',
-    `Subscribers on 127.0.0.1, ${RUNS === 1 ? '1 run' : `median of ${RUNS} runs`}; latency: median over ${PROBES} single messages (each awaited by every subscriber); burst: ${BURST} messages published at once. RSS: server process tree, (after connecting N − before) / N. Ratios are gripgate ÷ peer.`,
-    '',
-    'SSE: each message is the event `data: <seq> <sendTimeNs>`. WebSocket: each message is the text `<seq> <sendTimeNs>`; gripgate and Pushpin (route `over_http`) open it as WebSocket-over-HTTP to the GRIP origin fixture, which subscribes the connection and sends `ready bench`; nchan (`nchan_subscriber eventsource websocket`) subscribes before its `101`. Reconnects: subscribers opened again because their socket closed before they were subscribed or they were not subscribed within 10 s (at most 3 per subscriber).',
-    '',
+    ...(names.length ? fanoutIntro() : []),
     ...skipped.map((s) => `- ${s}`),
     '',
   ]

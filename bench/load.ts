@@ -50,7 +50,10 @@ const RETRY_DELAY_MS = 200
 /** How often opens are checked against `READY_TIMEOUT_MS`. */
 const SWEEP_MS = 500
 
-function protocolOf(target: Target, transport: Transport): Protocol {
+function protocolOf(
+  target: Pick<Target, 'name' | 'port' | 'subscriptions'>,
+  transport: Transport
+): Protocol {
   const sub = target.subscriptions[transport]
   if (!sub) throw new Error(`${target.name} has no ${transport} subscription`)
   if (transport === 'ws') return wsProtocol(sub.path, target.port, sub.ready)
@@ -58,23 +61,37 @@ function protocolOf(target: Target, transport: Transport): Protocol {
   return sseProtocol(sub.path, sub.ready)
 }
 
+/** How a generator opens its subscribers. */
+export interface SubscribeOptions {
+  /** Opens in flight at once (default 200). */
+  inFlight?: number
+  /**
+   * Source address of every socket (`127.0.0.x`): each source address has its own ephemeral
+   * port range (about 28,000 here), so several generators together can hold more than one range.
+   */
+  localAddress?: string
+  /** Message slots (default `MAX_MESSAGES`); each costs 8 bytes per subscriber. */
+  messages?: number
+}
+
 /** Opens `n` subscribers (at most `inFlight` opening at once) and waits until all are held. */
 export async function subscribe(
-  target: Target,
+  target: Pick<Target, 'name' | 'port' | 'subscriptions'>,
   transport: Transport,
   n: number,
   timeoutMs: number,
-  inFlight = 200
+  options: SubscribeOptions = {}
 ): Promise<Subscribers> {
+  const { inFlight = 200, localAddress, messages = MAX_MESSAGES } = options
   const protocol = protocolOf(target, transport)
   const sockets: (net.Socket | undefined)[] = new Array(n)
   const retries = new Uint8Array(n)
   /** Date.now() of each subscriber's current open; 0 once subscribed or while waiting to retry. */
   const openedAt = new Float64Array(n)
-  const counts = new Uint32Array(MAX_MESSAGES)
+  const counts = new Uint32Array(messages)
   const lat: Float64Array[] = []
-  const lastAt: bigint[] = new Array(MAX_MESSAGES).fill(0n)
-  for (let i = 0; i < MAX_MESSAGES; i++) lat.push(new Float64Array(n))
+  const lastAt: bigint[] = new Array(messages).fill(0n)
+  for (let i = 0; i < messages; i++) lat.push(new Float64Array(n))
   let started = 0
   let subscribed = 0
   let failed = 0
@@ -82,7 +99,7 @@ export async function subscribe(
   let closing = false
 
   const message: Sink['message'] = (seq, sentNs, now) => {
-    if (seq >= MAX_MESSAGES) return
+    if (seq >= messages) return
     const i = counts[seq]!
     if (i >= n) return // more deliveries than subscribers: duplicates; keep to the array
     lat[seq]![i] = Number(now) - sentNs
@@ -107,7 +124,7 @@ export async function subscribe(
   }
 
   const open = (slot: number) => {
-    const socket = net.connect({ host: '127.0.0.1', port: target.port })
+    const socket = net.connect({ host: '127.0.0.1', port: target.port, localAddress })
     sockets[slot] = socket
     openedAt[slot] = Date.now()
     let ready = false
@@ -155,8 +172,12 @@ export async function subscribe(
   }
   if (subscribed < n) {
     close()
-    throw new Error(
-      `${target.name}: ${subscribed}/${n} subscribed (${failed} failed, ${reconnects} reconnects) in ${timeoutMs} ms`
+    // `subscribed` rides along, so a fleet of generators can add up how far it got.
+    throw Object.assign(
+      new Error(
+        `${target.name}: ${subscribed}/${n} subscribed (${failed} failed, ${reconnects} reconnects) in ${timeoutMs} ms`
+      ),
+      { subscribed }
     )
   }
   return {
@@ -183,7 +204,12 @@ export async function awaitDelivery(subs: Subscribers, seq: number, ms: number) 
 
 /** first / median / p99 / last of one message, ms. */
 export function summarize(subs: Subscribers, seq: number): Latency {
-  const v = Float64Array.from(subs.latencies(seq)).sort()
+  return summarizeNs(Float64Array.from(subs.latencies(seq)))
+}
+
+/** first / median / p99 / last, ms, of latencies in ns (sorted in place). */
+export function summarizeNs(latencies: Float64Array): Latency {
+  const v = latencies.sort()
   const pick = (q: number) =>
     v.length ? v[Math.min(v.length - 1, Math.floor(q * v.length))]! / 1e6 : Number.NaN
   return {

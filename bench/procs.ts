@@ -133,13 +133,15 @@ export async function answers(url: string, ok: (s: number) => boolean = (s) => s
 
 /**
  * Writes `config` into `dir` and starts `gripgate serve` on `port` with it (a short drain, so
- * a bench run ends quickly); `nodeArgs` go to node first (profiling flags).
+ * a bench run ends quickly); `nodeArgs` go to node first (profiling flags), `serveArgs` after
+ * the command's own (`--workers N`).
  */
 export async function startGripgateServe(
   dir: string,
   config: unknown,
   port: number,
-  nodeArgs: readonly string[] = []
+  nodeArgs: readonly string[] = [],
+  serveArgs: readonly string[] = []
 ): Promise<Child> {
   const file = join(dir, 'config.json')
   await writeFile(file, JSON.stringify(config))
@@ -153,5 +155,6 @@ export async function startGripgateServe(
     String(port),
     '--drain-ms',
     '1000',
+    ...serveArgs,
   ])
 }

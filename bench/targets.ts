@@ -99,8 +99,21 @@ const GRIP_SUBSCRIPTIONS: Target['subscriptions'] = {
   ws: { path: `/ws/${CHANNEL}`, ready: wsReadyMessage(CHANNEL) },
 }
 
-/** `nodeArgs` go before the script, e.g. `--cpu-prof --cpu-prof-dir=DIR` to profile the publish path. */
-export async function startGripgate(origins: Origins, nodeArgs: string[] = []): Promise<Target> {
+/** `gripgate serve --workers N`, joined over the Redis at `redisUrl` (else the in-process relay). */
+export interface GripgateWorkers {
+  workers: number
+  redisUrl?: string
+}
+
+/**
+ * `nodeArgs` go before the script, e.g. `--cpu-prof --cpu-prof-dir=DIR` to profile the publish
+ * path; `cluster` runs it as several workers (bench/cluster.ts).
+ */
+export async function startGripgate(
+  origins: Origins,
+  nodeArgs: string[] = [],
+  cluster?: GripgateWorkers
+): Promise<Target> {
   const dir = await mkdtemp(join(tmpdir(), 'gripgate-bench-'))
   const port = await freePort()
   const config = {
@@ -117,10 +130,33 @@ export async function startGripgate(origins: Origins, nodeArgs: string[] = []): 
     grip: { key: GRIP_KEY },
     publish: { keys: [PUBLISH_KEY] },
     limits: { maxConnections: 200_000 },
+    ...(cluster?.redisUrl ? { cluster: { redis: { url: cluster.redisUrl } } } : {}),
   }
-  const child = await startGripgateServe(dir, config, port, nodeArgs)
+  const serveArgs = cluster ? ['--workers', String(cluster.workers)] : []
+  const child = await startGripgateServe(dir, config, port, nodeArgs, serveArgs)
   const base = `http://127.0.0.1:${port}`
-  await waitFor(() => answers(`${base}/cached/ready`), 20_000, `gripgate\n${child.output()}`)
+  const stopAll = async () => {
+    await stop(child)
+    await rm(dir, { recursive: true, force: true })
+  }
+  try {
+    // Workers each load the TypeScript sources; on 2 busy cores 7 of them take a while.
+    const startMs = cluster ? 90_000 : 20_000
+    await waitFor(() => answers(`${base}/cached/ready`), startMs, 'gripgate')
+    // The port answers once the first worker listens; node:cluster hands connections only to
+    // workers that listen, so wait for all of them, or the first would get more than its share.
+    if (cluster)
+      await waitFor(
+        async () => child.output().includes(`(${cluster.workers} workers)`),
+        startMs,
+        `gripgate ${cluster.workers} workers`
+      )
+  } catch (e) {
+    await stopAll()
+    throw new Error(
+      `${(e as Error).message}: ${child.output().trim().split('\n').slice(-3).join(' / ')}`
+    )
+  }
   return {
     name: 'gripgate',
     port,
@@ -131,10 +167,7 @@ export async function startGripgate(origins: Origins, nodeArgs: string[] = []): 
         'content-type': 'application/json',
       }),
     pids: () => [child.child.pid!],
-    stop: async () => {
-      await stop(child)
-      await rm(dir, { recursive: true, force: true })
-    },
+    stop: stopAll,
   }
 }
 

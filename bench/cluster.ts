@@ -1,0 +1,190 @@
+/**
+ * The cluster section of `npm run bench` (issue #14): gripgate `serve --workers 2` over a
+ * private Redis vs one gripgate process vs Pushpin vs nchan at N SSE subscribers (default
+ * 10,000), then the headline: `HEADLINE` SSE subscribers held across gripgate workers, one
+ * publish at a time delivered to all. Subscribers come from a generator fleet (bench/fleet.ts)
+ * spread over 127.0.0.x source addresses, for every row alike.
+ * @module
+ */
+import {
+  connectionsPerNode,
+  hardFdLimit,
+  redisMissing,
+  startGripgateCluster,
+} from './cluster-targets.ts'
+import { openFleet } from './fleet.ts'
+import { publishOne } from './load.ts'
+import { sleep, treeRssKiB } from './procs.ts'
+import { type Origins, startGripgate, startNginx, startPushpin, type Target } from './targets.ts'
+
+/** What the section is asked to run. */
+export interface ClusterOptions {
+  origins: Origins
+  /** Sizes of the side-by-side rows. */
+  sizes: number[]
+  /** Subscribers of the headline run (0: skip it). */
+  headline: number
+  runs: number
+  /** Single publishes per run, each awaited by every subscriber. */
+  probes: number
+  pushpinMissing: string | undefined
+  nchanMissing: string | undefined
+}
+
+/** One run's figures; latencies in ms, medians over the probes unless named otherwise. */
+export interface ClusterRun {
+  connectRate: number
+  rssPerConnKiB: number
+  rssMiB: number
+  first: number
+  median: number
+  p99: number
+  last: number
+  /** The slowest probe's last delivery. */
+  worstLast: number
+  /** Smallest share of subscribers any probe reached. */
+  delivered: number
+  reconnects: number
+  generators: number
+  /** Connections per node at the last heartbeats (clustered gripgate only). */
+  perNode?: number[]
+}
+
+type Starter = () => Promise<Target>
+
+/** How long a probe may take to reach everyone before it counts what arrived. */
+const DELIVERY_WAIT_MS = 30_000
+/** How long a fleet may take to hold everyone: a generous floor of 300 opens/s. */
+const openTimeout = (n: number) => Math.max(120_000, Math.ceil(n / 300) * 1000)
+/** Settle time after the last subscriber is held (and for one heartbeat to count them). */
+const SETTLE_MS = 2000
+
+const median = (xs: number[]) => {
+  const v = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b)
+  return v.length ? v[Math.floor((v.length - 1) / 2)]! : Number.NaN
+}
+
+/** Holds `n` subscribers of `target`, publishes `probes` single messages, measures each. */
+async function runOnce(target: Target, n: number, probes: number): Promise<ClusterRun> {
+  const rss0 = treeRssKiB(target.pids())
+  const fleet = await openFleet(target, n, { timeoutMs: openTimeout(n), messages: probes })
+  try {
+    await sleep(SETTLE_MS)
+    const rss1 = treeRssKiB(target.pids())
+    const perNode = target.name.includes('--workers') ? await connectionsPerNode(target) : undefined
+    const results = []
+    for (let seq = 0; seq < probes; seq++) {
+      await publishOne(target, seq)
+      results.push(await fleet.delivery(seq, DELIVERY_WAIT_MS))
+      await sleep(200)
+    }
+    return {
+      connectRate: fleet.connectRate,
+      rssPerConnKiB: (rss1 - rss0) / n,
+      rssMiB: rss1 / 1024,
+      first: median(results.map((r) => r.first)),
+      median: median(results.map((r) => r.median)),
+      p99: median(results.map((r) => r.p99)),
+      last: median(results.map((r) => r.last)),
+      worstLast: Math.max(...results.map((r) => r.last)),
+      delivered: Math.min(...results.map((r) => r.delivered)) / n,
+      reconnects: fleet.reconnects,
+      generators: fleet.processes,
+      ...(perNode ? { perNode } : {}),
+    }
+  } finally {
+    await fleet.close()
+  }
+}
+
+/** `runs` runs of a freshly started target each; the median run per figure, or why none. */
+async function measure(
+  name: string,
+  starter: Starter,
+  n: number,
+  options: ClusterOptions,
+  runs: number
+): Promise<ClusterRun | string> {
+  const done: ClusterRun[] = []
+  let why = 'failed'
+  for (let r = 0; r < runs; r++) {
+    let target: Target | undefined
+    try {
+      target = await starter()
+      const res = await runOnce(target, n, options.probes)
+      console.log(`  cluster ${name} N=${n} run ${r + 1}: ${JSON.stringify(res, round)}`)
+      done.push(res)
+    } catch (e) {
+      why = `failed: ${(e as Error).message.split('\n')[0]}`
+      console.log(`  cluster ${name} N=${n} run ${r + 1}: ${why}`)
+    } finally {
+      await target?.stop()
+    }
+  }
+  if (done.length === 0) return why
+  const pick = (k: keyof ClusterRun) => median(done.map((x) => x[k] as number))
+  return {
+    connectRate: pick('connectRate'),
+    rssPerConnKiB: pick('rssPerConnKiB'),
+    rssMiB: pick('rssMiB'),
+    first: pick('first'),
+    median: pick('median'),
+    p99: pick('p99'),
+    last: pick('last'),
+    worstLast: Math.max(...done.map((x) => x.worstLast)),
+    delivered: Math.min(...done.map((x) => x.delivered)),
+    reconnects: pick('reconnects'),
+    generators: done[0]!.generators,
+    ...(done[0]!.perNode ? { perNode: done[0]!.perNode } : {}),
+  }
+}
+
+const round = (_k: string, v: unknown) => (typeof v === 'number' ? Number(v.toFixed(2)) : v)
+
+/**
+ * Workers for the headline: each holds at most three quarters of the per-process fd limit
+ * (the rest: origin and Redis connections, listeners), and never fewer than 2.
+ */
+export function headlineWorkers(n: number, fdLimit = hardFdLimit()): number {
+  const perWorker = Number.isFinite(fdLimit) ? Math.floor(fdLimit * 0.75) : 15_000
+  return Math.max(2, Math.ceil(n / perWorker))
+}
+
+/** Everything the section measured, for the report. */
+export interface ClusterResults {
+  rows: [string, Map<number, ClusterRun | string>][]
+  headline?: { name: string; workers: number; result: ClusterRun | string }
+  skipped: string[]
+}
+
+/** Runs the side-by-side rows at every size, then the headline. */
+export async function runClusterSection(options: ClusterOptions): Promise<ClusterResults> {
+  const { origins } = options
+  const skipped: string[] = []
+  const noRedis = redisMissing()
+  const targets: [string, Starter][] = []
+  if (noRedis) skipped.push(`gripgate cluster rows skipped: ${noRedis}`)
+  else targets.push(['gripgate --workers 2 + Redis', () => startGripgateCluster(origins, 2)])
+  targets.push(['gripgate, one process', () => startGripgate(origins)])
+  if (!options.pushpinMissing) {
+    targets.push(['pushpin default', () => startPushpin(origins, 2500)])
+    targets.push(['pushpin raised', () => startPushpin(origins, 1_000_000)])
+  }
+  if (!options.nchanMissing) targets.push(['nchan', () => startNginx(origins)])
+  const rows: ClusterResults['rows'] = targets.map(([name]) => [name, new Map()])
+  for (const n of options.sizes) {
+    for (const [i, [name, starter]] of targets.entries())
+      rows[i]![1].set(n, await measure(name, starter, n, options, options.runs))
+  }
+  if (!options.headline || noRedis) return { rows, skipped }
+  const workers = headlineWorkers(options.headline)
+  const name = `gripgate --workers ${workers} + Redis`
+  const result = await measure(
+    name,
+    () => startGripgateCluster(origins, workers),
+    options.headline,
+    options,
+    1
+  )
+  return { rows, headline: { name, workers, result }, skipped }
+}

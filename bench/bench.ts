@@ -35,6 +35,7 @@ import {
   type Target,
   type Transport,
 } from './targets.ts'
+import { runWorkerdSection, workerdReport } from './workerd.ts'
 
 const quick = process.argv.includes('--quick')
 /** `--sizes=1000,5000` and `--runs=N` override the mode's defaults (for partial runs). */
@@ -63,7 +64,17 @@ const CLUSTER_SIZES = (
 const HEADLINE = Number(flag('headline') ?? (quick ? 10_000 : 100_000))
 const CLUSTER_RUN = ONLY ? ONLY.includes('cluster') : !process.argv.includes('--no-cluster')
 const CLUSTER_PROBES = quick ? 3 : 5
-const ONLY_SERVERS = ONLY?.filter((name) => name !== 'storm' && name !== 'cluster')
+/**
+ * The workerd section (issue #16): gripgate's Durable Object tier under `wrangler dev` vs the
+ * workerd floor; `--workerd-sizes=1000,5000` (default 1,000 and 5,000; `--quick` 1,000),
+ * `--no-workerd` skips it, `--only=workerd` runs nothing else.
+ */
+const WORKERD_SIZES =
+  flag('workerd-sizes')?.split(',').map(Number) ?? (quick ? [1000] : [1000, 5000])
+const WORKERD_RUN = ONLY ? ONLY.includes('workerd') : !process.argv.includes('--no-workerd')
+const ONLY_SERVERS = ONLY?.filter(
+  (name) => name !== 'storm' && name !== 'cluster' && name !== 'workerd'
+)
 const TRANSPORT_NAMES: Record<Transport, string> = { sse: 'SSE', ws: 'WebSocket' }
 /** `--transport=sse,ws`; the full run measures both, `--quick` only SSE. */
 const TRANSPORTS = (flag('transport')?.split(',') ?? (quick ? ['sse'] : ['sse', 'ws'])).map((t) => {
@@ -101,7 +112,10 @@ const median = (xs: number[]) => {
 async function runOnce(target: Target, transport: Transport, n: number): Promise<RunResult> {
   const cpu0 = process.cpuUsage()
   const rss0 = treeRssKiB(target.pids())
-  const subs = await subscribe(target, transport, n, 120_000)
+  // wrangler dev opens connections far slower than the Node servers: fewer at once, more time.
+  const subs = await subscribe(target, transport, n, Math.max(120_000, n * 60), {
+    inFlight: target.opensInFlight,
+  })
   await sleep(1000)
   const rss1 = treeRssKiB(target.pids())
   try {
@@ -275,6 +289,20 @@ function machine(): string {
   return `nproc ${nproc}, ${cpu}, ${mem} RAM, Node ${process.version}, ${os.type()} ${os.release()}; ${version('pushpin', ['--version'])}; ${version('nginx', ['-v'])}, nchan ${nchan}`
 }
 
+/** The fan-out tables' rows: field, label, decimals. */
+const METRICS: [keyof RunResult, string, number][] = [
+  ['first', 'latency first (ms)', 2],
+  ['median', 'latency median (ms)', 2],
+  ['p99', 'latency p99 (ms)', 2],
+  ['last', 'latency last (ms)', 2],
+  ['deliveriesPerSec', 'burst deliveries/s', 0],
+  ['burstDelivered', 'burst delivered (share)', 3],
+  ['connectRate', 'connects/s', 0],
+  ['rssPerConnKiB', 'RSS per idle conn (KiB)', 1],
+  ['genCpuMs', 'generator CPU (ms)', 0],
+  ['reconnects', 'reconnects', 0],
+]
+
 const fmt = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a')
 
 async function main() {
@@ -325,6 +353,15 @@ async function main() {
       skipped.push('cache-hit run skipped: autocannon not installed (npm install)')
     else cache.push(...(await cacheHits(origins, !ncMissing)))
 
+    const workerd = WORKERD_RUN
+      ? await runWorkerdSection({
+          origins,
+          sizes: WORKERD_SIZES,
+          transports: TRANSPORTS,
+          label: section,
+          measure,
+        })
+      : undefined
     const storm = STORM_RUN ? await reconnectStorm(ppMissing) : []
     const clusterOptions = {
       origins,
@@ -337,6 +374,7 @@ async function main() {
     }
     const cluster = CLUSTER_RUN ? await runClusterSection(clusterOptions) : undefined
     const md = report(started, results, cache, skipped, storm)
+      .concat('\n', workerd ? workerdReport(workerd, METRICS, RUNS).join('\n') : '')
       .concat('\n', cluster ? clusterReport(cluster, clusterOptions).join('\n') : '')
       .trimEnd()
     console.log(`\n${md}`)
@@ -350,6 +388,8 @@ async function main() {
       flag('storm') ||
       flag('cluster-sizes') ||
       flag('headline') ||
+      flag('workerd-sizes') ||
+      !WORKERD_RUN ||
       !CACHE_RUN ||
       !STORM_RUN ||
       !CLUSTER_RUN
@@ -395,18 +435,7 @@ function report(
     ...skipped.map((s) => `- ${s}`),
     '',
   ]
-  const metrics: [keyof RunResult, string, number][] = [
-    ['first', 'latency first (ms)', 2],
-    ['median', 'latency median (ms)', 2],
-    ['p99', 'latency p99 (ms)', 2],
-    ['last', 'latency last (ms)', 2],
-    ['deliveriesPerSec', 'burst deliveries/s', 0],
-    ['burstDelivered', 'burst delivered (share)', 3],
-    ['connectRate', 'connects/s', 0],
-    ['rssPerConnKiB', 'RSS per idle conn (KiB)', 1],
-    ['genCpuMs', 'generator CPU (ms)', 0],
-    ['reconnects', 'reconnects', 0],
-  ]
+  const metrics = METRICS
   const row = (cells: string[]) => `| ${cells.join(' | ')} |`
   for (const n of names.length ? SIZES : []) {
     for (const transport of TRANSPORTS) {

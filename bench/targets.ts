@@ -47,6 +47,8 @@ export interface Target {
   subscriptions: Partial<Record<Transport, Subscription>>
   /** Publishes one message: SSE `data: <body>`, WebSocket text `<body>`. */
   publish(body: string): Promise<void>
+  /** Opens in flight at once (default: the generator's). */
+  opensInFlight?: number
   /** PIDs whose process trees make up the server (for RSS). */
   pids(): number[]
   stop(): Promise<void>

@@ -120,3 +120,22 @@ describe('the stats endpoint over every holder', () => {
     await body.cancel()
   })
 })
+
+describe('a holder that is reset (evicted, restarted, broken)', () => {
+  it('ends its streams, so clients reconnect instead of waiting on a dead connection', async () => {
+    const channel = channelName('reset')
+    const response = await gateway(`/grip/stream/${channel}`)
+    const reader = response.body!.getReader()
+    const first = await reader.read()
+    expect(new TextDecoder().decode(first.value)).toBe('open\n')
+    const holder = await holderOf(channel)
+    // What workerd does to an object it resets: every request it was serving is cut.
+    await inside(holder, (_instance, state) => state.abort('reset by the test')).catch(() => {})
+    const ended = reader.read().then(
+      (result) => (result.done ? 'ended' : `more: ${new TextDecoder().decode(result.value)}`),
+      () => 'ended'
+    )
+    const hung = new Promise((resolve) => setTimeout(() => resolve('hung'), 5000))
+    expect(await Promise.race([ended, hung])).toBe('ended')
+  })
+})

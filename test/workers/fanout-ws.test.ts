@@ -135,9 +135,15 @@ describe('WebSocket input limits in a holder (limits of workers-fixture.ts: 64 K
   it('takes a message of exactly wsMessageBytes', async () => {
     const channel = channelName('exact')
     const client = await connect(`/grip/ws/${channel}`)
-    client.ws.send('x'.repeat(64 * 1024))
+    const exact = 'x'.repeat(64 * 1024)
+    client.ws.send(exact)
     client.ws.send('after')
-    expect((await client.next(2)).at(-1)).toBe('echo:after')
+    // Both taken, neither closed with 1009. Not their order: local workerd (2026-04-26) now and
+    // then hands the holder's webSocketMessage the small message before the large one sent
+    // first (seen in the handler itself, before any gateway code), and the holder can only
+    // keep the order it is given (docs/cloudflare.md).
+    expect([...(await client.next(2))].sort()).toEqual(['echo:after', `echo:${exact}`])
+    expect(client.closed.code).toBeUndefined()
     client.ws.close(1000)
   })
 
@@ -169,17 +175,19 @@ describe('a holder after hibernation (a new instance over the same state)', () =
           (socket.deserializeAttachment() as { url: string }).url.endsWith(channel)
         )!
       await woken.deliver([
-        {
-          channel,
-          noSeq: false,
-          formats: {
-            'ws-message': {
-              action: 'send',
-              type: 'text',
-              content: new TextEncoder().encode('after the nap'),
+        [
+          {
+            channel,
+            noSeq: false,
+            formats: {
+              'ws-message': {
+                action: 'send',
+                type: 'text',
+                content: new TextEncoder().encode('after the nap'),
+              },
             },
           },
-        },
+        ],
       ])
       await woken.webSocketMessage(ws, 'still there?')
     })
@@ -213,5 +221,21 @@ describe('a holder after hibernation (a new instance over the same state)', () =
     )
     expect(log[1]).toMatchObject({ events: [], meta: 'u1' })
     client.ws.close(1000)
+  })
+})
+
+describe('a holder that is reset (evicted, restarted, broken)', () => {
+  it('closes its sockets, so clients reconnect instead of waiting on a dead connection', async () => {
+    const channel = channelName('ws-reset')
+    const client = await connect(`/grip/ws/${channel}`)
+    const holder = await holderOf(channel)
+    await inside(holder, (_instance, state) => state.abort('reset by the test')).catch(() => {})
+    const closed = new Promise((resolve) => {
+      if (client.closed.code !== undefined) resolve('closed')
+      client.ws.addEventListener('close', () => resolve('closed'))
+      client.ws.addEventListener('error', () => resolve('closed'))
+    })
+    const hung = new Promise((resolve) => setTimeout(() => resolve('hung'), 5000))
+    expect(await Promise.race([closed, hung])).toBe('closed')
   })
 })

@@ -23,10 +23,13 @@ import { LAST_ID_TTL_MS } from '../../../src/hub/sequencer.ts'
 import { workersLogger } from '../logger.ts'
 import { type FanoutEnv, loadConfig } from './env.ts'
 import { DurableObjectHistoryStore } from './history-store.ts'
+import { HolderOutbox } from './holder-outbox.ts'
 import type { ChannelRoomRpc } from './rpc.ts'
 
 const HOLDER_KEY = 'holder:'
 const LAST_ID_KEY = 'last-id'
+/** Writes on the publish path that outgoing messages need not wait for (see `#noteLastId`). */
+const UNCONFIRMED = { allowUnconfirmed: true }
 
 /** The stored last id and when it was published (ms since the epoch). */
 interface StoredLastId {
@@ -37,8 +40,8 @@ interface StoredLastId {
 /** The holders of one channel. */
 export class ChannelRoom extends DurableObject<FanoutEnv> implements ChannelRoomRpc {
   readonly #holders = new Set<string>()
-  /** Per holder, the delivery in progress; the next batch waits for it. */
-  readonly #queues = new Map<string, Promise<CountedReport | undefined>>()
+  /** Per holder, one call at a time; batches that arrive meanwhile go in the next together. */
+  readonly #outbox: HolderOutbox
   #lastId: StoredLastId | undefined
   /** Whether this instance has set the alarm that forgets the last id. */
   #armed = false
@@ -46,6 +49,11 @@ export class ChannelRoom extends DurableObject<FanoutEnv> implements ChannelRoom
 
   constructor(ctx: DurableObjectState, env: FanoutEnv) {
     super(ctx, env)
+    this.#outbox = new HolderOutbox(
+      (holderId, batches) =>
+        this.env.HOLDERS.get(this.env.HOLDERS.idFromString(holderId)).deliver(batches),
+      workersLogger(env.GRIPGATE_LOG)
+    )
     const history = loadConfig(env).history
     this.#history = history
       ? new DurableObjectHistoryStore(ctx.storage, this, historyPolicy(history))
@@ -85,7 +93,9 @@ export class ChannelRoom extends DurableObject<FanoutEnv> implements ChannelRoom
       await this.#history.appendAll(items)
       if (!this.#armed) await this.#arm()
     }
-    const reports = await Promise.all([...this.#holders].map((id) => this.#deliver(id, items)))
+    const reports = await Promise.all(
+      [...this.#holders].map((id) => this.#outbox.deliver(id, items))
+    )
     return combine(items.length, reports)
   }
 
@@ -116,27 +126,12 @@ export class ChannelRoom extends DurableObject<FanoutEnv> implements ChannelRoom
     return [...this.#holders]
   }
 
-  #deliver(holderId: string, items: PublishItem[]): Promise<CountedReport | undefined> {
-    const holder = this.env.HOLDERS.get(this.env.HOLDERS.idFromString(holderId))
-    const previous = this.#queues.get(holderId) ?? Promise.resolve(undefined)
-    const next = previous
-      .then(() => holder.deliver(items))
-      .catch((error: unknown) => {
-        // Kept registered: a holder that failed once (an update, an overload) usually recovers.
-        workersLogger(this.env.GRIPGATE_LOG).error('delivery to holder failed', {
-          holder: holderId,
-          error: String(error),
-        })
-        return undefined
-      })
-    this.#queues.set(holderId, next)
-    void next.then(() => {
-      if (this.#queues.get(holderId) === next) this.#queues.delete(holderId)
-    })
-    return next
-  }
-
-  /** Tracks the channel's last id as each holder's sequencer would see it. */
+  /**
+   * Tracks the channel's last id as each holder's sequencer would see it. The memory copy is
+   * what holders are told; the stored one only seeds a restarted room, so its write does not
+   * hold the publish's answer and deliveries behind the output gate (`allowUnconfirmed`): a
+   * write lost in a crash leaves an older id, after which a holder asks the origin once more.
+   */
   #noteLastId(items: readonly PublishItem[]): void {
     const before = this.#currentLastId()
     let id = before
@@ -144,11 +139,11 @@ export class ChannelRoom extends DurableObject<FanoutEnv> implements ChannelRoom
     if (id === before) return
     if (id === undefined) {
       this.#lastId = undefined
-      void this.ctx.storage.delete(LAST_ID_KEY)
+      void this.ctx.storage.delete(LAST_ID_KEY, UNCONFIRMED)
       return
     }
     this.#lastId = { id, at: this.now() }
-    void this.ctx.storage.put(LAST_ID_KEY, this.#lastId)
+    void this.ctx.storage.put(LAST_ID_KEY, this.#lastId, UNCONFIRMED)
     if (!this.#armed) void this.#arm()
   }
 

@@ -46,9 +46,10 @@ export class ConnectionHolder extends DurableObject<FanoutEnv> implements Connec
     }
   }
 
-  /** RPC from a `ChannelRoom`: one published batch, for this holder's subscribers. */
-  async deliver(items: PublishItem[]): Promise<CountedReport> {
-    return this.#engine().deliver(items)
+  /** RPC from a `ChannelRoom`: published batches in order, for this holder's subscribers. */
+  async deliver(batches: PublishItem[][]): Promise<CountedReport[]> {
+    const engine = this.#engine()
+    return batches.map((items) => engine.deliver(items))
   }
 
   /** RPC from the Worker's stats endpoint. */

@@ -17,6 +17,7 @@ import { type ChannelDirectory, ChannelRegistry } from './channel-registry.ts'
 import { type FanoutEnv, loadConfig } from './env.ts'
 import { HibernatingSockets } from './hibernating-sockets.ts'
 import { HolderTier } from './holder-tier.ts'
+import { nativeHeldStreams } from './native-held-stream.ts'
 import { originAgain, originSender } from './origin-link.ts'
 import type { ReplayCallback } from './rpc.ts'
 import { fromWire, type HoldPayload } from './wire.ts'
@@ -50,6 +51,7 @@ export class HolderRuntime {
       logger: this.logger,
       limits: config.limits,
       channels: this.registry,
+      streams: nativeHeldStreams,
       // The channel's room records its history (channel-room.ts); holders only read it.
       history: config.history && {
         // RPC's typing turns header tuples into string[][]; the values are the room's items.

@@ -30,8 +30,11 @@ export interface ChannelRoomRpc extends Rpc.DurableObjectBranded {
 export interface ConnectionHolderRpc extends Rpc.DurableObjectBranded {
   /** From the Worker: a long-poll to hold; `replay` when only the Worker has the body. */
   hold(payload: HoldPayload, replay?: ReplayCallback): Promise<Response>
-  /** From a room: one published batch, for this holder's subscribers. */
-  deliver(items: PublishItem[]): Promise<CountedReport>
+  /**
+   * From a room: the published batches that queued up for this holder since its last call
+   * (holder-outbox.ts), in order; one report per batch.
+   */
+  deliver(batches: PublishItem[][]): Promise<CountedReport[]>
   /** From the Worker's stats endpoint. */
   stats(): Promise<Record<string, unknown>>
 }

@@ -1,0 +1,241 @@
+/**
+ * The workerd section of `npm run bench` (`--only=workerd`, `--workerd-sizes=1000,5000`,
+ * `--no-workerd`): gripgate's Durable Object fanout tier under `wrangler dev` against the
+ * workerd floor (bench/workerd-floor/: a Worker and Durable Objects that hold the same
+ * connections and write each message to each, no gateway), in the same run, with the same shard
+ * count. Each instance is a fresh `wrangler dev` (its own `--persist-to` directory, ports and
+ * inspector port), stopped by the PID started here. Ratios are gripgate ÷ floor.
+ * @module
+ */
+import { mkdtemp, rm } from 'node:fs/promises'
+import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { wsReadyMessage } from '../fixtures/grip-origin/origin.ts'
+import { OFFLINE_ENV } from '../scripts/dev-cloudflare-args.ts'
+import { answers, type Child, freePort, start, stop, waitFor } from './procs.ts'
+import {
+  CHANNEL,
+  GRIP_KEY,
+  type Origins,
+  PUBLISH_KEY,
+  type Target,
+  type Transport,
+} from './targets.ts'
+
+/** Holder shards of gripgate and shards of the floor alike. */
+export const WORKERD_SHARDS = 16
+/** Opens in flight at once: wrangler dev resets connections under the generator's 200. */
+const OPENS_IN_FLIGHT = 50
+/** wrangler builds the Worker and starts two workerd processes: give it time on busy cores. */
+const START_MS = 90_000
+
+const wrangler = () => createRequire(import.meta.url).resolve('wrangler/bin/wrangler.js')
+
+async function post(url: string, body: string, headers: Record<string, string> = {}) {
+  const r = await fetch(url, { method: 'POST', body, headers })
+  await r.arrayBuffer()
+  if (r.status >= 300) throw new Error(`publish to ${url}: ${r.status}`)
+}
+
+/** Starts one `wrangler dev` through `spawn` and waits until `readyPath` answers. */
+async function startWrangler(
+  name: string,
+  spawnWith: (port: number, persistTo: string, inspectorPort: number) => Child,
+  readyPath: string
+) {
+  const dir = await mkdtemp(join(tmpdir(), 'gripgate-bench-workerd-'))
+  const port = await freePort()
+  const child = spawnWith(port, dir, await freePort())
+  const stopAll = async () => {
+    await stop(child)
+    await rm(dir, { recursive: true, force: true })
+  }
+  try {
+    await waitFor(() => answers(`http://127.0.0.1:${port}${readyPath}`), START_MS, name)
+  } catch (e) {
+    await stopAll()
+    throw new Error(
+      `${(e as Error).message}: ${child.output().trim().split('\n').slice(-3).join(' / ')}`
+    )
+  }
+  return { port, child, stop: stopAll }
+}
+
+/** gripgate through `npm run dev:cloudflare`, on the GRIP origin fixture. */
+export async function startWorkerdGripgate(origins: Origins): Promise<Target> {
+  const config = {
+    origins: { grip: { url: `http://127.0.0.1:${origins.gripPort}` } },
+    routes: [
+      { path: '/stream/*', origin: 'grip', cache: false },
+      { path: '/ws/*', origin: 'grip', cache: false },
+    ],
+    grip: { key: GRIP_KEY },
+    publish: { keys: [PUBLISH_KEY] },
+    limits: { maxConnections: 200_000 },
+  }
+  const run = await startWrangler(
+    'gripgate on wrangler dev',
+    (port, persistTo, inspector) =>
+      start(
+        'node',
+        [
+          '--import',
+          'tsx',
+          'scripts/dev-cloudflare.ts',
+          '--port',
+          String(port),
+          '--persist-to',
+          persistTo,
+          '--inspector-port',
+          String(inspector),
+          '--var',
+          `GRIPGATE_HOLDER_SHARDS:${WORKERD_SHARDS}`,
+        ],
+        { GRIPGATE_CONFIG: JSON.stringify(config) }
+      ),
+    '/ready'
+  )
+  const base = `http://127.0.0.1:${run.port}`
+  return {
+    name: 'gripgate (workerd)',
+    port: run.port,
+    subscriptions: {
+      sse: { path: `/stream/${CHANNEL}?keepAlive=300`, ready: 'event: ready' },
+      ws: { path: `/ws/${CHANNEL}`, ready: wsReadyMessage(CHANNEL) },
+    },
+    publish: (body) =>
+      post(
+        `${base}/publish/`,
+        JSON.stringify({
+          items: [
+            {
+              channel: CHANNEL,
+              formats: {
+                'http-stream': { content: `data: ${body}\n\n` },
+                'ws-message': { content: body },
+              },
+            },
+          ],
+        }),
+        { authorization: `Bearer ${PUBLISH_KEY}`, 'content-type': 'application/json' }
+      ),
+    opensInFlight: OPENS_IN_FLIGHT,
+    pids: () => [run.child.child.pid!],
+    stop: run.stop,
+  }
+}
+
+/** The workerd floor (bench/workerd-floor/). */
+export async function startWorkerdFloor(): Promise<Target> {
+  const run = await startWrangler(
+    'workerd floor',
+    (port, persistTo, inspector) =>
+      start(
+        'node',
+        [
+          wrangler(),
+          'dev',
+          '--local',
+          '--config',
+          'bench/workerd-floor/wrangler.toml',
+          '--ip',
+          '127.0.0.1',
+          '--port',
+          String(port),
+          '--persist-to',
+          persistTo,
+          '--inspector-port',
+          String(inspector),
+          '--show-interactive-dev-session=false',
+          '--var',
+          `FLOOR_SHARDS:${WORKERD_SHARDS}`,
+        ],
+        OFFLINE_ENV
+      ),
+    '/ready'
+  )
+  return {
+    name: 'workerd floor',
+    port: run.port,
+    subscriptions: {
+      sse: { path: '/sub', ready: 'event: ready' },
+      ws: { path: '/sub', ready: 'ready' },
+    },
+    publish: (body) =>
+      post(`http://127.0.0.1:${run.port}/pub`, body, { 'content-type': 'text/plain' }),
+    opensInFlight: OPENS_IN_FLIGHT,
+    pids: () => [run.child.child.pid!],
+    stop: run.stop,
+  }
+}
+
+/** One measured run's figures (bench.ts `RunResult`), or why there is none. */
+type Figures = Record<string, number>
+
+/** The section's rows: per `N = … transport` heading, gripgate and the floor. */
+export type WorkerdResults = Map<string, [Figures | string, Figures | string]>
+
+/**
+ * Runs gripgate and the floor at each size and transport, taking turns, through bench.ts's
+ * `measure` (fresh instances per run).
+ */
+export async function runWorkerdSection<R extends object>(options: {
+  origins: Origins
+  sizes: readonly number[]
+  transports: readonly Transport[]
+  label: (transport: Transport, n: number) => string
+  measure: (
+    name: string,
+    starter: () => Promise<Target>,
+    transport: Transport,
+    n: number
+  ) => Promise<R | string>
+}): Promise<WorkerdResults> {
+  const results: WorkerdResults = new Map()
+  const failed = (e: unknown) => `failed: ${(e as Error).message.split('\n')[0]}`
+  for (const n of options.sizes) {
+    for (const transport of options.transports) {
+      const gripgate = await options
+        .measure('gripgate (workerd)', () => startWorkerdGripgate(options.origins), transport, n)
+        .catch(failed)
+      const floor = await options
+        .measure('workerd floor', startWorkerdFloor, transport, n)
+        .catch(failed)
+      results.set(options.label(transport, n), [
+        gripgate as Figures | string,
+        floor as Figures | string,
+      ])
+    }
+  }
+  return results
+}
+
+/** The section's markdown: one table per size and transport, gripgate ÷ floor beside. */
+export function workerdReport(
+  results: WorkerdResults,
+  metrics: readonly [string, string, number][],
+  runs: number
+): string[] {
+  const fmt = (x: number, d: number) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a')
+  const lines = [
+    '## Cloudflare: Durable Object fanout tier vs the workerd floor',
+    '',
+    `Both under \`wrangler dev\` (local workerd), ${WORKERD_SHARDS} shards each, ${runs === 1 ? '1 run' : `median of ${runs} runs`}, fresh instance and \`--persist-to\` directory per run. gripgate: the GRIP origin fixture's stream hold / WebSocket-over-HTTP, the publish endpoint, the channel's room, the holders. Floor: bench/workerd-floor/ (Worker → shard \`fetch\` answered with an \`IdentityTransformStream\`, hibernating WebSockets, \`/pub\` sent to every shard). RSS: the wrangler process tree (both workerd processes). Ratio: gripgate ÷ floor.`,
+    '',
+  ]
+  for (const [heading, [gripgate, floor]] of results) {
+    lines.push(`### ${heading}`, '')
+    lines.push('| metric | gripgate | workerd floor | gripgate ÷ floor |', '|---|---:|---:|---:|')
+    for (const [key, label, d] of metrics) {
+      const value = (r: Figures | string) =>
+        typeof r === 'string' ? Number.NaN : (r[key] ?? Number.NaN)
+      const cell = (r: Figures | string) => (typeof r === 'string' ? r : fmt(value(r), d))
+      lines.push(
+        `| ${label} | ${cell(gripgate)} | ${cell(floor)} | ${fmt(value(gripgate) / value(floor), 2)} |`
+      )
+    }
+    lines.push('')
+  }
+  return lines
+}

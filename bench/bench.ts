@@ -100,6 +100,8 @@ interface RunResult {
   last: number
   deliveriesPerSec: number
   burstDelivered: number
+  /** Server process tree CPU time during the burst per 1,000 deliveries (robust on a busy box). */
+  serverCpuMsPer1k: number
   genCpuMs: number
   reconnects: number
 }
@@ -127,6 +129,7 @@ async function runOnce(target: Target, transport: Transport, n: number): Promise
       await sleep(50)
     }
     const startNs = process.hrtime.bigint()
+    const serverCpu0 = treeCpuMs(target.pids())
     const sends = []
     for (let i = 0; i < BURST; i++) sends.push(publishOne(target, PROBES + i))
     await Promise.all(sends)
@@ -142,6 +145,7 @@ async function runOnce(target: Target, transport: Transport, n: number): Promise
       if (at > end) end = at
     }
     const cpu = process.cpuUsage(cpu0)
+    const serverCpuMs = treeCpuMs(target.pids()) - serverCpu0
     return {
       connectRate: subs.connectRate,
       rssPerConnKiB: (rss1 - rss0) / n,
@@ -151,6 +155,7 @@ async function runOnce(target: Target, transport: Transport, n: number): Promise
       last: median(probes.map((p) => p.last)),
       deliveriesPerSec: delivered / (Number(end - startNs) / 1e9),
       burstDelivered: delivered / (BURST * n),
+      serverCpuMsPer1k: (serverCpuMs / delivered) * 1000,
       genCpuMs: (cpu.user + cpu.system) / 1000,
       reconnects: subs.reconnects,
     }
@@ -297,6 +302,7 @@ const METRICS: [keyof RunResult, string, number][] = [
   ['last', 'latency last (ms)', 2],
   ['deliveriesPerSec', 'burst deliveries/s', 0],
   ['burstDelivered', 'burst delivered (share)', 3],
+  ['serverCpuMsPer1k', 'server CPU ms per 1k burst deliveries', 1],
   ['connectRate', 'connects/s', 0],
   ['rssPerConnKiB', 'RSS per idle conn (KiB)', 1],
   ['genCpuMs', 'generator CPU (ms)', 0],

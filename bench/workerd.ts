@@ -8,6 +8,7 @@
  * @module
  */
 import { mkdtemp, rm } from 'node:fs/promises'
+import { request } from 'node:http'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -32,34 +33,91 @@ const START_MS = 90_000
 
 const wrangler = () => createRequire(import.meta.url).resolve('wrangler/bin/wrangler.js')
 
-async function post(url: string, body: string, headers: Record<string, string> = {}) {
-  const r = await fetch(url, { method: 'POST', body, headers })
-  await r.arrayBuffer()
-  if (r.status >= 300) throw new Error(`publish to ${url}: ${r.status}`)
+/**
+ * Publishes in flight at once per target: a burst of 50 at once made local workerd answer some
+ * with 503 (gripgate and the floor alike), so both queue here, in the same way.
+ */
+const PUBLISHES_IN_FLIGHT = 8
+
+/**
+ * One POST on a connection of its own (`agent: false`): workerd closes a kept-alive connection
+ * after an answer now and then, and a pooled client that reuses it fails the publish ("other side
+ * closed").
+ */
+function postOnce(url: string, body: string, headers: Record<string, string>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', headers, agent: false }, (res) => {
+      res.resume()
+      res.on('end', () => resolve(res.statusCode ?? 0))
+      res.on('error', reject)
+    })
+    req.on('error', reject)
+    req.end(body)
+  })
 }
 
-/** Starts one `wrangler dev` through `spawn` and waits until `readyPath` answers. */
+/** A POST that waits for one of `PUBLISHES_IN_FLIGHT` slots of its target. */
+function publisher(): (
+  url: string,
+  body: string,
+  headers?: Record<string, string>
+) => Promise<void> {
+  let active = 0
+  const waiting: (() => void)[] = []
+  return async (url, body, headers = {}) => {
+    if (active >= PUBLISHES_IN_FLIGHT) await new Promise<void>((resolve) => waiting.push(resolve))
+    active += 1
+    try {
+      const status = await postOnce(url, body, headers)
+      if (status >= 300) throw new Error(`publish to ${url}: ${status}`)
+    } finally {
+      active -= 1
+      waiting.shift()?.()
+    }
+  }
+}
+
+/**
+ * The port of the runtime itself: wrangler's dev proxy (a second workerd in front, for reloads)
+ * is left out, as it is not there when deployed, and in wrangler 4.86 it keeps one socket to the
+ * wrangler process open per request (CLOSE-WAIT) until workerd runs out of files mid-run. wrangler
+ * names the runtime's URL in its debug log (`userWorkerUrl`); the last one named counts.
+ */
+function runtimePort(output: string): number | undefined {
+  const ports = [...output.matchAll(/"userWorkerUrl":\{[^}]*"port":"(\d+)"/g)]
+  const last = ports.at(-1)?.[1]
+  return last === undefined ? undefined : Number(last)
+}
+
+/** Starts one `wrangler dev` through `spawn` and waits until the runtime answers `readyPath`. */
 async function startWrangler(
   name: string,
   spawnWith: (port: number, persistTo: string, inspectorPort: number) => Child,
   readyPath: string
 ) {
   const dir = await mkdtemp(join(tmpdir(), 'gripgate-bench-workerd-'))
-  const port = await freePort()
-  const child = spawnWith(port, dir, await freePort())
+  const child = spawnWith(await freePort(), dir, await freePort())
   const stopAll = async () => {
     await stop(child)
     await rm(dir, { recursive: true, force: true })
   }
+  let port: number | undefined
   try {
-    await waitFor(() => answers(`http://127.0.0.1:${port}${readyPath}`), START_MS, name)
+    await waitFor(
+      async () => {
+        port = runtimePort(child.output())
+        return port !== undefined && (await answers(`http://127.0.0.1:${port}${readyPath}`))
+      },
+      START_MS,
+      name
+    )
   } catch (e) {
     await stopAll()
     throw new Error(
       `${(e as Error).message}: ${child.output().trim().split('\n').slice(-3).join(' / ')}`
     )
   }
-  return { port, child, stop: stopAll }
+  return { port: port!, child, stop: stopAll }
 }
 
 /** gripgate through `npm run dev:cloudflare`, on the GRIP origin fixture. */
@@ -91,12 +149,15 @@ export async function startWorkerdGripgate(origins: Origins): Promise<Target> {
           String(inspector),
           '--var',
           `GRIPGATE_HOLDER_SHARDS:${WORKERD_SHARDS}`,
+          '--log-level',
+          'debug',
         ],
         { GRIPGATE_CONFIG: JSON.stringify(config) }
       ),
     '/ready'
   )
   const base = `http://127.0.0.1:${run.port}`
+  const post = publisher()
   return {
     name: 'gripgate (workerd)',
     port: run.port,
@@ -150,11 +211,14 @@ export async function startWorkerdFloor(): Promise<Target> {
           '--show-interactive-dev-session=false',
           '--var',
           `FLOOR_SHARDS:${WORKERD_SHARDS}`,
+          '--log-level',
+          'debug',
         ],
         OFFLINE_ENV
       ),
     '/ready'
   )
+  const post = publisher()
   return {
     name: 'workerd floor',
     port: run.port,

@@ -90,7 +90,8 @@ export class TagIndex extends DurableObject {
     replaces?: string
   ): RegisterAnswer {
     if (replaces !== undefined) this.#drop(replaces)
-    if (mark !== null && !this.#unpurgedSince(mark, keys))
+    // An entry without keys is beyond any purge by key: nothing to fence.
+    if (mark !== null && keys.length > 0 && !this.#unpurgedSince(mark, keys))
       return { stored: false, generation: this.#generation }
     this.#drop(url)
     if (keys.length > 0) {

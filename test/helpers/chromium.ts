@@ -4,16 +4,17 @@
  * and by `npm run demo:screenshot`.
  * @module
  */
+import { accessSync, constants } from 'node:fs'
 import { type Browser, chromium } from 'playwright-core'
 import { findExecutable } from './pushpin.ts'
 
 /** Where Chromium is looked for, after `$CHROMIUM_PATH`: on the PATH under these names. */
 const NAMES = ['chromium', 'chromium-browser', 'google-chrome-stable', 'google-chrome']
 
-/** The Chromium executable, or undefined when none is installed. */
+/** The Chromium executable, or undefined when none is installed (or `$CHROMIUM_PATH` is not one). */
 export function findChromium(): string | undefined {
   const given = process.env.CHROMIUM_PATH
-  if (given) return given
+  if (given) return isExecutable(given) ? given : undefined
   for (const name of NAMES) {
     const path = findExecutable(name)
     if (path) return path
@@ -23,9 +24,19 @@ export function findChromium(): string | undefined {
 
 /** Why the browser tests cannot run here, or undefined when they can. */
 export function chromiumMissing(): string | undefined {
-  return findChromium()
-    ? undefined
-    : 'no Chromium found (apt-get install chromium, or set CHROMIUM_PATH)'
+  if (findChromium()) return undefined
+  const given = process.env.CHROMIUM_PATH
+  if (given) return `CHROMIUM_PATH=${given} is not an executable`
+  return 'no Chromium found (apt-get install chromium, or set CHROMIUM_PATH)'
+}
+
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK)
+    return true
+  } catch {
+    return false
+  }
 }
 
 /**

@@ -79,6 +79,7 @@ describe('gripgate demo: the page and what it calls', () => {
   it('a form submitted without the script is answered with a redirect to the page', async () => {
     const answer = await change('id=3&name=Flat%20white&price=3.60', {
       'content-type': 'application/x-www-form-urlencoded',
+      origin: demo.url,
     })
     expect([answer.status, answer.headers.location]).toEqual([303, '/'])
   })
@@ -91,6 +92,7 @@ describe('gripgate demo: the page and what it calls', () => {
       ['id=99&name=X&price=3', FORM, 404],
       ['{"id":"1","name":"X","price":3}', { ...FORM, 'content-type': 'application/json' }, 415],
       [`id=1&name=X&price=3&pad=${'x'.repeat(3000)}`, FORM, 413],
+      ['id=1&name=X&price=3', { ...FORM, origin: 'http://elsewhere.example' }, 403],
     ]
     for (const [body, headers, status] of cases) {
       const answer = await change(body, headers)

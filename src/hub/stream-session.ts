@@ -5,7 +5,7 @@
  * @module
  */
 import type { OriginAgain } from '../fanout.ts'
-import { isSendableStatus, toResponse } from '../grip/client-response.ts'
+import { clientHead, isSendableStatus, toResponse } from '../grip/client-response.ts'
 import type { PublishItem } from '../grip/publish-item.ts'
 import type { Instruct } from '../grip/types.ts'
 import { type HeldStreamOpener, type StreamSink, webHeldStream } from '../held-stream.ts'
@@ -72,10 +72,9 @@ export class StreamSession implements Subscriber {
       this.#close(false)
       return toResponse(instruct.response, client.method)
     }
-    const head = toResponse({ ...instruct.response, body: new Uint8Array(0) }, 'HEAD')
-    const init = { status: head.status, statusText: head.statusText, headers: head.headers }
+    const init = clientHead(instruct.response)
     // A HEAD, 204, 205 or 304 response has no body to stream: hold nothing (nor leak the slot).
-    if (client.method === 'HEAD' || NULL_BODY.has(head.status)) {
+    if (client.method === 'HEAD' || NULL_BODY.has(init.status)) {
       this.#close(false)
       return new Response(null, init)
     }

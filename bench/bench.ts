@@ -530,21 +530,21 @@ function stormReport(storm: [string, StormResult | ConnectResult | string][]): s
   const lines = [
     `## Reconnect storm, N = ${STORM_N.toLocaleString('en')} SSE`,
     '',
-    `${STORM_N.toLocaleString('en')} SSE subscribers over ${STORM_CHANNELS} channels receive events 1-10, all drop at once, 20 events per channel are published while they are away, and all reconnect at once (at most ${CONCURRENT_OPENS} connecting at a time, as in the fan-out runs) with \`Last-Event-ID\` (the last id each received); then one live event follows. Origin requests: what the origin received from the first reconnect on. Lost and duplicates: events 11-31 (20 missed + 1 live) over all subscribers. Reconnected: until every hold had answered. Catch-up: from the first reconnect until every subscriber had all 20 missed events. First connects: the N subscribers' first opens (no Last-Event-ID; with a cached instruction, a cache hit each but the first per channel). Server CPU: the server's process tree (user + system) over the first connects, and from the first reconnect until everyone caught up, per subscriber. The node:http floor (bench/node-floor.mjs) holds each request with \`: open\` and nothing more: what connecting the same way costs Node and the load generator on this machine.`,
+    `${STORM_N.toLocaleString('en')} SSE subscribers over ${STORM_CHANNELS} channels receive events 1-10, all drop at once, 20 events per channel are published while they are away, and all reconnect at once (at most ${CONCURRENT_OPENS} connecting at a time, as in the fan-out runs) with \`Last-Event-ID\` (the last id each received); then one live event follows. Origin requests: what the origin received from the first reconnect on. Lost and duplicates: events 11-31 (20 missed + 1 live) over all subscribers. Reconnected: until every hold had answered. Catch-up: from the first reconnect until every subscriber had all 20 missed events. First connects: the N subscribers' first opens (no Last-Event-ID; with a cached instruction, a cache hit each but the first per channel). Server CPU: the server's process tree (user + system) over the first connects, and from the first reconnect until everyone caught up, per subscriber; the load generator's (this process, one thread) over the reconnects beside it. The node:http floor (bench/node-floor.mjs) holds each request with \`: open\` and nothing more: what connecting the same way costs Node and the load generator on this machine.`,
     '',
-    '| server | origin requests | lost | duplicates | reconnected (ms) | catch-up (ms) | failed opens | first connects (ms) | connects/s | server CPU µs per connect | per reconnect |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| server | origin requests | lost | duplicates | reconnected (ms) | catch-up (ms) | failed opens | first connects (ms) | connects/s | server CPU µs per connect | per reconnect | generator CPU µs per reconnect |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ]
   const perHold = (ms: number) => fmt((ms * 1000) / STORM_N, 0)
   for (const [name, r] of storm) {
     if (typeof r === 'string') {
-      lines.push(`| ${name} | ${r} | | | | | | | | | |`)
+      lines.push(`| ${name} | ${r} | | | | | | | | | | |`)
       continue
     }
     const full = 'lost' in r ? r : undefined
     const cells = full ? [full.originRequests, full.lost, full.duplicates] : ['n/a', 'n/a', 'n/a']
     lines.push(
-      `| ${name} | ${cells.join(' | ')} | ${fmt(r.reconnectMs, 0)} | ${full ? fmt(full.catchUpMs, 0) : 'n/a'} | ${r.failedOpens} | ${fmt(r.connectMs, 0)} | ${fmt((STORM_N * 1000) / r.connectMs, 0)} | ${perHold(r.connectCpuMs)} | ${perHold(r.reconnectCpuMs)} |`
+      `| ${name} | ${cells.join(' | ')} | ${fmt(r.reconnectMs, 0)} | ${full ? fmt(full.catchUpMs, 0) : 'n/a'} | ${r.failedOpens} | ${fmt(r.connectMs, 0)} | ${fmt((STORM_N * 1000) / r.connectMs, 0)} | ${perHold(r.connectCpuMs)} | ${perHold(r.reconnectCpuMs)} | ${perHold(r.generatorCpuMs)} |`
     )
   }
   lines.push('')

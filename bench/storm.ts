@@ -59,6 +59,8 @@ export interface StormResult {
   connectCpuMs: number
   /** Server CPU time from the first reconnect until all caught up (or gave up), ms. */
   reconnectCpuMs: number
+  /** The load generator's own CPU time (this process) over the reconnects, ms. */
+  generatorCpuMs: number
   /** Subscribers that missed some of events 1-10 before the storm (not counted as lost). */
   missedBefore: number
   failedOpens: number
@@ -155,9 +157,11 @@ export async function runStorm(
     await origin.reset()
     for (const sub of subs) sub.watch(BEFORE + 1, BEFORE + GAP)
     const stormCpu = cpu()
+    const generatorAt = process.cpuUsage()
     const stormAt = process.hrtime.bigint()
     failedOpens += await openAll(target.port, pathOf, subs, true)
     const reconnectMs = Number(process.hrtime.bigint() - stormAt) / 1e6
+    const generatorCpuMs = cpuMsSince(generatorAt)
     await until(() => subs.every((s) => s.caughtUpAt !== undefined), CATCH_UP_LIMIT_MS)
     const reconnectCpuMs = cpu() - stormCpu
     let last = stormAt
@@ -186,6 +190,7 @@ export async function runStorm(
       connectMs,
       connectCpuMs,
       reconnectCpuMs,
+      generatorCpuMs,
       failedOpens,
       missedBefore,
     }
@@ -197,8 +202,14 @@ export async function runStorm(
 /** What connecting alone measured (the node:http floor: no GRIP, no history). */
 export type ConnectResult = Pick<
   StormResult,
-  'connectMs' | 'connectCpuMs' | 'reconnectMs' | 'reconnectCpuMs' | 'failedOpens'
+  'connectMs' | 'connectCpuMs' | 'reconnectMs' | 'reconnectCpuMs' | 'generatorCpuMs' | 'failedOpens'
 >
+
+/** This process's CPU time (user + system) since `from`, ms. */
+function cpuMsSince(from: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(from)
+  return (used.user + used.system) / 1000
+}
 
 /**
  * The storm's connects without the storm: `n` subscribers open, drop, and open again with
@@ -215,8 +226,14 @@ export async function runConnects(target: StormTarget, n: number): Promise<Conne
   const timed = async (lastEventId: boolean) => {
     const at = process.hrtime.bigint()
     const cpuAt = cpu()
+    const generatorAt = process.cpuUsage()
     const failed = await openAll(target.port, pathOf, subs, lastEventId)
-    return { ms: Number(process.hrtime.bigint() - at) / 1e6, cpuMs: cpu() - cpuAt, failed }
+    return {
+      ms: Number(process.hrtime.bigint() - at) / 1e6,
+      cpuMs: cpu() - cpuAt,
+      generatorCpuMs: cpuMsSince(generatorAt),
+      failed,
+    }
   }
   try {
     const first = await timed(false)
@@ -228,6 +245,7 @@ export async function runConnects(target: StormTarget, n: number): Promise<Conne
       connectCpuMs: first.cpuMs,
       reconnectMs: again.ms,
       reconnectCpuMs: again.cpuMs,
+      generatorCpuMs: again.generatorCpuMs,
       failedOpens: first.failed + again.failed,
     }
   } finally {

@@ -29,7 +29,7 @@ export const WORKERD_SHARDS = 16
 /** Opens in flight at once: wrangler dev resets connections under the generator's 200. */
 const OPENS_IN_FLIGHT = 50
 /** wrangler builds the Worker and starts two workerd processes: give it time on busy cores. */
-const START_MS = 90_000
+const START_MS = 180_000
 
 const wrangler = () => createRequire(import.meta.url).resolve('wrangler/bin/wrangler.js')
 

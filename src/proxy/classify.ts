@@ -52,6 +52,11 @@ export interface ClassifyOptions {
   routes: readonly RouteConfig[]
   /** The publish path (`publish.path`); absent when publishing is not configured. */
   publishPath?: string
+  /**
+   * The publish path when this listener does not answer it (`publish.public: false`): it is
+   * still the gateway's own, never forwarded to an origin.
+   */
+  reservedPath?: string
   /** The request's `Grip-Sig`, already checked (`gripSigState`); `absent` without a front tier. */
   gripSig: GripSigState
   /** Whether realtime requests are handed off (a tier with a `front`); default true. */
@@ -85,6 +90,12 @@ export function handoffReason(
   return undefined
 }
 
+/** Whether `path` is the publish path; Pushpin takes it with or without its trailing slash. */
+export function isPublishPath(path: string, publishPath: string): boolean {
+  const bare = publishPath.replace(/\/$/, '')
+  return path === bare || path === `${bare}/`
+}
+
 /** Decides what to do with `request`; pure, so it is tested as a table. */
 export function classifyRequest(
   request: Pick<Request, 'method' | 'headers' | 'url'>,
@@ -93,13 +104,14 @@ export function classifyRequest(
   const url = new URL(request.url)
   const path = url.pathname
   if (options.publishPath !== undefined) {
-    // Pushpin takes the publish path with or without its trailing slash.
-    const bare = options.publishPath.replace(/\/$/, '')
-    if (path === bare || path === `${bare}/`) return { kind: 'publish' }
+    if (isPublishPath(path, options.publishPath)) return { kind: 'publish' }
     if (path === `${ADMIN_PREFIX}purge`) return { kind: 'purge' }
     if (path === `${ADMIN_PREFIX}stats`) return { kind: 'stats' }
   }
   if (isAdminPath(path)) return { kind: 'not-found' }
+  if (options.reservedPath !== undefined && isPublishPath(path, options.reservedPath)) {
+    return { kind: 'not-found' }
+  }
   // Checked before the route: with the self-backend pattern, an unverifiable callback that
   // was handed off again would come straight back, in a loop.
   if (options.gripSig === 'invalid') return { kind: 'bad-signature' }

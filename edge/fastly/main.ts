@@ -8,6 +8,7 @@
 import type { Context } from 'hono'
 import rawConfig from '../../gripgate.fastly.json' with { type: 'json' }
 import type { ConfigProblem } from '../../src/config/types.ts'
+import { CountingMetrics } from '../../src/metrics/metrics.ts'
 import type { Logger } from '../../src/platform.ts'
 import type { Result } from '../../src/result.ts'
 import { handOff, publishForwarder } from './fanout.ts'
@@ -44,6 +45,7 @@ export const app = createFastlyApp({
   forwarder: (api) => publishForwarder(api),
   logger,
   clientAddress,
+  metrics: new CountingMetrics(),
 })
 
 /** `event.client.address`: index.ts hands the FetchEvent over as Hono's execution context. */

@@ -217,19 +217,22 @@ export function metricFamilies(sources: MetricSources): MetricFamily[] {
   ]
 }
 
+/** A sample's name in a log line: `name` or `name{label=value,…}`. */
+export function sampleKey(family: MetricFamily, sample: MetricSample): string {
+  const name = `${family.name}${sample.suffix ?? ''}`
+  const labels = sample.labels ? Object.entries(sample.labels) : []
+  return labels.length > 0 ? `${name}{${labels.map(([k, v]) => `${k}=${v}`).join(',')}}` : name
+}
+
 /**
- * The families as one flat JSON object for a log line (`name` or `name{label=value,…}`);
- * histograms give their `_sum` and `_count` only.
+ * The families as one flat JSON object for a log line (keys from `sampleKey`); histograms
+ * give their `_sum` and `_count` only.
  */
 export function flatMetrics(families: readonly MetricFamily[]): Record<string, number> {
   const flat: Record<string, number> = {}
   for (const family of families) {
     for (const sample of family.samples) {
-      if (sample.suffix === '_bucket') continue
-      const labels = sample.labels ? Object.entries(sample.labels) : []
-      const name = `${family.name}${sample.suffix ?? ''}`
-      flat[labels.length > 0 ? `${name}{${labels.map(([k, v]) => `${k}=${v}`).join(',')}}` : name] =
-        sample.value
+      if (sample.suffix !== '_bucket') flat[sampleKey(family, sample)] = sample.value
     }
   }
   return flat

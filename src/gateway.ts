@@ -235,7 +235,7 @@ export function createGateway(
     if (decision.kind === 'readyz') {
       return readinessResponse(hooks?.readiness() ?? { ready: true, checks: {} })
     }
-    if (!hooks) throw new GatewayError('ROUTE_NOT_FOUND', 404, 'this platform exports no metrics')
+    if (!hooks?.metrics) throw new GatewayError('ROUTE_NOT_FOUND', 404, 'no metrics are exported')
     const { contentType, body } = await hooks.metrics()
     return new Response(body, { headers: { 'content-type': contentType } })
   })

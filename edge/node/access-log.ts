@@ -5,7 +5,7 @@
  * It runs before the quick-hit path, so cache hits are logged like everything else.
  * @module
  */
-import { randomUUID } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Logger as Pino } from 'pino'
 
@@ -15,34 +15,46 @@ export const REQUEST_ID = 'x-request-id'
 /** An id a client may choose: short, printable, nothing a log or a header could trip on. */
 const SANE_ID = /^[A-Za-z0-9._:/+=@-]{1,128}$/
 
+/**
+ * New ids: a random prefix per process and a counter, unique across processes and restarts
+ * without a random draw per request (a cache hit costs microseconds; issue #17 measured it).
+ */
+const PREFIX = `${randomBytes(6).toString('hex')}-`
+let counter = 0
+
+/** A new request id. */
+export function newRequestId(): string {
+  counter += 1
+  return `${PREFIX}${counter.toString(36)}`
+}
+
 /** The client's id when it is sane, else undefined. */
 export function saneRequestId(value: string | string[] | undefined): string | undefined {
   return typeof value === 'string' && SANE_ID.test(value) ? value : undefined
 }
 
+/** The request id of `incoming`: the client's own when sane, else a new one. */
+export function requestIdOf(incoming: IncomingMessage): string {
+  return saneRequestId(incoming.headers[REQUEST_ID]) ?? newRequestId()
+}
+
 /**
- * Gives `incoming` its request id: the client's own when sane, else a new one, set on the
- * request (headers and raw headers alike, so web `Headers` built from either see it, and so
- * the origin gets it) and on the response.
+ * Sets `id` on the request, when it is not the client's own already (headers and raw headers
+ * alike, so web `Headers` built from either see it, and the origin gets it). Only for requests
+ * that go on to the gateway: a quick hit needs it on its response only.
  */
-export function assignRequestId(incoming: IncomingMessage, outgoing: ServerResponse): string {
+export function setRequestId(incoming: IncomingMessage, id: string): void {
   const sent = incoming.headers[REQUEST_ID]
-  let id = saneRequestId(sent)
-  if (id === undefined) {
-    id = randomUUID()
-    if (sent === undefined) {
-      incoming.headers[REQUEST_ID] = id
-      incoming.rawHeaders.push('X-Request-Id', id)
-    } else {
-      // Replaced in place: the raw headers keep one field per name (quick-hits.ts counts them).
-      incoming.headers[REQUEST_ID] = id
-      for (let i = 0; i < incoming.rawHeaders.length; i += 2) {
-        if (incoming.rawHeaders[i]?.toLowerCase() === REQUEST_ID) incoming.rawHeaders[i + 1] = id
-      }
-    }
+  if (sent === id) return
+  incoming.headers[REQUEST_ID] = id
+  if (sent === undefined) {
+    incoming.rawHeaders.push('X-Request-Id', id)
+    return
   }
-  outgoing.setHeader(REQUEST_ID, id)
-  return id
+  // Replaced in place: the raw headers keep one field per name.
+  for (let i = 0; i < incoming.rawHeaders.length; i += 2) {
+    if (incoming.rawHeaders[i]?.toLowerCase() === REQUEST_ID) incoming.rawHeaders[i + 1] = id
+  }
 }
 
 /** What the access log needs besides the request and the response. */
@@ -50,6 +62,12 @@ export interface AccessLogOptions {
   log: Pino
   /** The origin (config name) a request's route names, if any. */
   originOf(host: string | undefined, path: string): string | undefined
+}
+
+/** What the front door learnt of a request that the response head does not keep. */
+export interface AccessNote {
+  /** The cache result when known before the head (a quick hit), else read from `X-Cache`. */
+  cache?: string
 }
 
 /**
@@ -61,7 +79,8 @@ export function logAccess(
   options: AccessLogOptions,
   id: string,
   incoming: IncomingMessage,
-  outgoing: ServerResponse
+  outgoing: ServerResponse,
+  note: AccessNote
 ): void {
   const started = performance.now()
   const socket = incoming.socket
@@ -73,7 +92,7 @@ export function logAccess(
     const target = incoming.url ?? ''
     const query = target.indexOf('?')
     const path = query === -1 ? target : target.slice(0, query)
-    const cache = outgoing.getHeader('x-cache')
+    const cache = note.cache ?? outgoing.getHeader('x-cache')
     options.log.info(
       {
         method: incoming.method,

@@ -30,7 +30,14 @@ import { CountingMetrics } from '../../src/metrics/metrics.ts'
 import type { Logger, Platform } from '../../src/platform.ts'
 import { isAdminPath, isPublishPath } from '../../src/proxy/classify.ts'
 import { matchRoute } from '../../src/proxy/routes.ts'
-import { type AccessLogOptions, assignRequestId, logAccess } from './access-log.ts'
+import {
+  type AccessLogOptions,
+  type AccessNote,
+  logAccess,
+  REQUEST_ID,
+  requestIdOf,
+  setRequestId,
+} from './access-log.ts'
 import { answerClientErrors } from './client-errors.ts'
 import type { ClusterBus } from './cluster/bus.ts'
 import { type ClusterParts, clusterPlatform } from './cluster/cluster-platform.ts'
@@ -189,14 +196,20 @@ function frontDoor(
 ): typeof createServer {
   const create = (serverOptions: ServerOptions, gatewayListener: RequestListener) =>
     createServer(serverOptions, (incoming, outgoing) => {
-      const id = assignRequestId(incoming, outgoing)
-      if (access) logAccess(access, id, incoming, outgoing)
-      if (refuseAmbiguousRequest(incoming, outgoing)) return
+      const id = requestIdOf(incoming)
+      const note: AccessNote = {}
+      if (access) logAccess(access, id, incoming, outgoing, note)
+      const onward = () => {
+        setRequestId(incoming, id)
+        outgoing.setHeader(REQUEST_ID, id)
+        gatewayListener(incoming, outgoing)
+      }
+      if (refuseAmbiguousRequest(incoming, outgoing, { [REQUEST_ID]: id })) return
       // nodePlatform gives a store, so the core's cache is there (kept across reloads).
-      serveQuickHit(current().cache!, incoming, outgoing).then(
-        (served) => served || gatewayListener(incoming, outgoing),
-        () => gatewayListener(incoming, outgoing)
-      )
+      serveQuickHit(current().cache!, incoming, outgoing, { [REQUEST_ID]: id }).then((served) => {
+        if (served) note.cache = 'HIT'
+        else onward()
+      }, onward)
     })
   return create as typeof createServer
 }
@@ -207,7 +220,9 @@ export async function startGateway(options: ServeOptions): Promise<RunningGatewa
   const platform = nodePlatform(options.config, logger, options.bus)
   let config = options.config
   let closing: Promise<void> | undefined
-  const registry = new MetricsRegistry(options.metricLabels)
+  const adminConfig = options.admin ?? config.admin
+  // Only with an admin listener: prom-client's default metrics watch GC and the event loop.
+  const registry = adminConfig ? new MetricsRegistry(options.metricLabels) : undefined
   const readiness = (): Readiness => {
     const checks: Readiness['checks'] = {
       listening: server.listening || 'not listening',
@@ -218,13 +233,15 @@ export async function startGateway(options: ServeOptions): Promise<RunningGatewa
   }
   platform.admin = {
     readiness,
-    metrics: async () =>
-      registry.scrape({
-        counts: platform.metrics,
-        tier: await gateway.tier.stats(),
-        cache: gateway.pullPath.stats(),
-        store: platform.store?.usage?.(),
-      }),
+    ...(registry && {
+      metrics: async () =>
+        registry.scrape({
+          counts: platform.metrics,
+          tier: await gateway.tier.stats(),
+          cache: gateway.pullPath.stats(),
+          store: platform.store?.usage?.(),
+        }),
+    }),
   }
   let gateway = createGateway(platform, config)
   await platform.cluster?.start()
@@ -251,14 +268,17 @@ export async function startGateway(options: ServeOptions): Promise<RunningGatewa
     },
     createServer: frontDoor(
       () => gateway,
-      options.log && {
-        log: options.log,
-        // Paths the gateway answers itself name no origin, whatever route would match.
-        originOf: (host, path) =>
-          isAdminPath(path) || (config.publish && isPublishPath(path, config.publish.path))
-            ? undefined
-            : matchRoute(config.routes, host ?? '', path)?.origin,
-      }
+      // Below info the access log is off: no listeners, nothing measured per request.
+      options.log?.isLevelEnabled('info')
+        ? {
+            log: options.log,
+            // Paths the gateway answers itself name no origin, whatever route would match.
+            originOf: (host, path) =>
+              isAdminPath(path) || (config.publish && isPublishPath(path, config.publish.path))
+                ? undefined
+                : matchRoute(config.routes, host ?? '', path)?.origin,
+          }
+        : undefined
     ),
   }) as Server
   answerOtherUpgradesPlainly(server)
@@ -271,7 +291,6 @@ export async function startGateway(options: ServeOptions): Promise<RunningGatewa
     socket.once('close', () => sockets.delete(socket))
   })
   const url = await listen(server, options.port, options.host)
-  const adminConfig = options.admin ?? config.admin
   let admin: Server | undefined
   let adminUrl: string | undefined
   if (adminConfig) {

@@ -49,7 +49,8 @@ export interface MetricsText {
  */
 export interface AdminHooks {
   readiness(): Readiness
-  metrics(): Promise<MetricsText>
+  /** Absent: `/metrics` answers 404 (nothing is exported). */
+  metrics?(): Promise<MetricsText>
 }
 
 /** `GET /readyz`: 200 when every check passes, else 503 listing what failed. */

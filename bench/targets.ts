@@ -148,7 +148,7 @@ export async function startGripgate(
   }
   try {
     // Workers each load the TypeScript sources; on 2 busy cores 7 of them take a while.
-    const startMs = cluster ? 90_000 : 20_000
+    const startMs = cluster ? 90_000 : 60_000
     await waitFor(() => answers(`${base}/cached/ready`), startMs, 'gripgate')
     // The port answers once the first worker listens; node:cluster hands connections only to
     // workers that listen, so wait for all of them, or the first would get more than its share.

@@ -56,11 +56,19 @@ describe('SIGHUP reloads the config', () => {
       },
     })
     path = await writeTempConfig(config(origin, OLD_KEY))
-    gateway = await startServe(['--config', path, '--log-level', 'info'])
+    gateway = await startServe(['--config', path, '--log-level', 'info', '--admin-port', '0'])
   })
   afterAll(async () => {
     await gateway?.stop()
     await origin?.close()
+  })
+
+  it('opens the admin listener of --admin-port and prints its URL', async () => {
+    await waitForOutput(gateway, 'admin endpoints on ')
+    const adminUrl = /admin endpoints on (http:\/\/\S+)/.exec(gateway.output())?.[1]
+    expect(adminUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+    expect((await fetch(`${adminUrl}/readyz`)).status).toBe(200)
+    expect(await (await fetch(`${adminUrl}/metrics`)).text()).toContain('gripgate_held_connections')
   })
 
   it('applies a changed file while a held stream stays open and keeps receiving', async () => {

@@ -33,8 +33,8 @@ const consoleLogger: Logger = {
  * import { fastlyGateway } from 'gripgate/fastly'
  * import config from './gripgate.fastly.json' with { type: 'json' }
  *
- * const app = fastlyGateway(config)
- * addEventListener('fetch', (event) => event.respondWith(app.fetch(event.request, {}, event)))
+ * const app = fastlyGateway(config) // serveFastly(config) does the rest
+ * addEventListener('fetch', (event) => event.respondWith(app.fetch(event.request, {}, event as never)))
  * ```
  */
 export function fastlyGateway(rawConfig: unknown, logger: Logger = consoleLogger): Hono {
@@ -66,4 +66,24 @@ function clientAddress(c: Context): string | undefined {
     // Hono throws when a caller passed no execution context (a test, a local call).
     return undefined
   }
+}
+
+/**
+ * A Compute program's whole entry: serves the gateway for `rawConfig` on every request.
+ *
+ * @example
+ * ```ts
+ * import { serveFastly } from 'gripgate/fastly'
+ * import config from './gripgate.fastly.json' with { type: 'json' }
+ *
+ * serveFastly(config)
+ * ```
+ */
+export function serveFastly(rawConfig: unknown, logger?: Logger): void {
+  const app = fastlyGateway(rawConfig, logger)
+  // The FetchEvent goes on as Hono's execution context, for the client's address. No
+  // hono/fastly exists, and hono/service-worker re-fetches 404s through a backend-less fetch.
+  addEventListener('fetch', (event) =>
+    event.respondWith(app.fetch(event.request, {}, event as never))
+  )
 }

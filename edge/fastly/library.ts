@@ -4,7 +4,7 @@
  * seams of your own.
  * @module
  */
-export { fastlyGateway } from './gateway.ts'
+export { fastlyGateway, serveFastly } from './gateway.ts'
 export { createFastlyApp, type FastlyAppDeps, fastlyPlatform } from './platform.ts'
 export {
   API_TOKEN_SECRET,

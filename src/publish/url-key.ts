@@ -24,13 +24,16 @@ export interface UrlKey {
 
 /**
  * The GRIP URL credentials of a request in pushpin-publish's form for `publishPath`, or
- * undefined when the request is not in that form. Only a publish path ending in `publish/`
+ * undefined when the request is not in that form (a GRIP URL with a trailing slash and no
+ * query is in it too, without a key). Only a publish path ending in `publish/`
  * (the default `/publish/`) has such a form: its base is the rest (`/`).
  */
 export function pushpinPublishKey(url: URL, publishPath: string): UrlKey | undefined {
   const base = /^(.*\/)publish\/?$/.exec(publishPath)?.[1]
-  if (base === undefined || url.pathname !== base) return undefined
-  if (url.search.length <= SUFFIX.length || !url.search.endsWith(SUFFIX)) return undefined
+  if (base === undefined) return undefined
+  // A GRIP URL ending in a slash and without a query: `--spec http://h:p/` → `POST //publish/`.
+  if (url.pathname === `${base}${SUFFIX}` && url.search === '') return { key: undefined }
+  if (url.pathname !== base || !url.search.endsWith(SUFFIX)) return undefined
   const query = new URLSearchParams(url.search.slice(1, -SUFFIX.length))
   return { key: query.get('key') ?? undefined }
 }

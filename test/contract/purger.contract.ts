@@ -1,6 +1,6 @@
 /**
  * The `Purger` contract: every implementation (purgerFromKeyPurge, the Cloudflare zone
- * purger, Fastly's hostcall purger, the RecordingPurger fake) runs this suite from its own
+ * purger, Fastly's hostcall purger, a cluster node's purger, the RecordingPurger fake) runs this suite from its own
  * test file, in its own vitest project. Never run directly: the name does not match vitest's
  * include pattern.
  * @module
@@ -15,6 +15,11 @@ export interface PurgerUnderTest {
   refuse(key: string): void
   /** The keys the platform was asked to purge so far, in order, refused ones included. */
   reached(): string[]
+  /**
+   * Whether the cache that refused a key is still served (only where `refusal` is `fences`;
+   * refusing platforms that report never fence).
+   */
+  servesRefusingCache?(): boolean
 }
 
 /** How the suite builds a purger and what the platform can do. */
@@ -25,6 +30,12 @@ export interface PurgerContractOptions {
   softPurges: boolean
   /** Whether the platform counts the objects a purge covered (`objects`), or says `null`. */
   counts?: boolean
+  /**
+   * What a purger does with a key its platform refuses: `reports` it as failed (the default),
+   * or `fences` the cache that refused it, which is then served no more, so the key counts as
+   * purged (a cluster node, docs/cluster.md: a node that cannot apply a purge drops its lease).
+   */
+  refusal?: 'reports' | 'fences'
 }
 
 /** Runs the shared `Purger` contract against purgers built by `make`. */
@@ -65,6 +76,26 @@ export function runPurgerContract(name: string, options: PurgerContractOptions):
         expectObjects(report)
       }
     )
+
+    if (options.refusal === 'fences') {
+      it('fences the cache that refuses a key, and counts the key purged', async () => {
+        under.refuse('bad')
+        expect(under.servesRefusingCache?.()).toBe(true)
+        const report = await under.purger.purge(['bad'], false)
+        expect(report).toMatchObject({ purged: ['bad'], failed: [] })
+        expect(under.reached()).toContain('bad')
+        expect(under.servesRefusingCache?.()).toBe(false)
+      })
+
+      it('accounts for every key once when one of them is refused', async () => {
+        under.refuse('bad')
+        const report = await under.purger.purge(['a', 'bad', 'b', 'a'], false)
+        expect([...report.purged].sort()).toEqual(['a', 'b', 'bad'])
+        expect(report.failed).toEqual([])
+        expect(under.servesRefusingCache?.()).toBe(false)
+      })
+      return
+    }
 
     it('reports a key the platform refuses, with a reason, instead of throwing', async () => {
       under.refuse('bad')

@@ -29,6 +29,8 @@ export interface UrlKey {
  * (the default `/publish/`) has such a form: its base is the rest (`/`).
  */
 export function pushpinPublishKey(url: URL, publishPath: string): UrlKey | undefined {
+  // Every request is asked: most answer no here, before any parsing.
+  if (!url.search.endsWith(SUFFIX) && !url.pathname.endsWith(`/${SUFFIX}`)) return undefined
   const base = /^(.*\/)publish\/?$/.exec(publishPath)?.[1]
   if (base === undefined) return undefined
   // A GRIP URL ending in a slash and without a query: `--spec http://h:p/` → `POST //publish/`.

@@ -34,7 +34,7 @@ export function runCli(
   })
 }
 
-/** A `gripgate serve` child process, resolved once it prints its URL. */
+/** A `gripgate serve` (or `demo`) child process, resolved once it prints its URL. */
 export interface ServeProcess {
   url: string
   child: ChildProcess
@@ -44,13 +44,29 @@ export interface ServeProcess {
 }
 
 export function startServe(args: string[], env: NodeJS.ProcessEnv = {}): Promise<ServeProcess> {
+  return startListening('serve', ['--port', '0', ...args], env)
+}
+
+/**
+ * Runs a command that listens (`serve`, `demo`) and resolves once it prints its URL, or
+ * rejects after `startMs`.
+ */
+export function startListening(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  startMs = 15_000
+): Promise<ServeProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...args], {
+    const child = spawn(process.execPath, [BIN, command, ...args], {
       env: { ...process.env, GRIPGATE_LOG: 'warn', ...env },
     })
     let output = ''
     const exited = new Promise<number | null>((done) => child.on('close', (code) => done(code)))
-    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${output}`)), 15_000)
+    const timer = setTimeout(
+      () => reject(new Error(`${command} did not start:\n${output}`)),
+      startMs
+    )
     const onData = (chunk: Buffer) => {
       output += chunk
       const match = /listening on (http:\/\/\S+)/.exec(output)
@@ -71,7 +87,7 @@ export function startServe(args: string[], env: NodeJS.ProcessEnv = {}): Promise
     child.stderr.on('data', onData)
     exited.then((code) => {
       clearTimeout(timer)
-      reject(new Error(`serve exited with ${code}:\n${output}`))
+      reject(new Error(`${command} exited with ${code}:\n${output}`))
     })
   })
 }

@@ -2,7 +2,7 @@
 // the package's JavaScript and declarations into dist/ with tsc (tsconfig.build.json). A
 // plain .mjs so it needs nothing but TypeScript, a dev dependency.
 import { spawnSync } from 'node:child_process'
-import { rmSync } from 'node:fs'
+import { cpSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 
@@ -25,4 +25,6 @@ if (run.status !== 0) {
   console.error(`gripgate build: tsc failed (${run.error?.message ?? `exit ${run.status}`})`)
   process.exit(1)
 }
+// tsc emits only what modules import; the demo origin reads its page's files at run time.
+cpSync(`${root}/fixtures/demo/page`, `${root}/dist/fixtures/demo/page`, { recursive: true })
 console.log(`built dist/ in ${((performance.now() - started) / 1000).toFixed(1)} s`)

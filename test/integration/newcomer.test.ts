@@ -13,6 +13,8 @@ import { type FixtureOrigin, startFixtureOrigin } from '../helpers/fixture-origi
 import { SseClient } from '../helpers/stream-clients.ts'
 
 const run = promisify(execFile)
+/** Each test spawns the CLI (TypeScript stripped on load) one to three times. */
+const SPAWNS_MS = 60_000
 const KEY = 'newcomer-publish-key'
 const hasPushpinPublish = spawnSync('pushpin-publish', ['--version']).status === 0
 if (!hasPushpinPublish) {
@@ -33,7 +35,7 @@ describe('what a newcomer meets', () => {
       publish: { keys: [KEY] },
     })
     gateway = await startServe(['--config', config])
-  })
+  }, SPAWNS_MS)
   afterAll(async () => {
     await gateway?.stop()
     await origin?.close()
@@ -66,30 +68,34 @@ describe('what a newcomer meets', () => {
     return sse
   }
 
-  it("publishes the README's `--data 'data: …\\n\\n'` as a whole SSE event", async () => {
-    const sse = await subscribe('readme')
-    try {
-      // What a shell's single quotes pass: a backslash and an n, twice.
-      const data = 'data: item 1 changed\\n\\n'
-      const published = await runCli([
-        'publish',
-        '--url',
-        gateway.url,
-        '--key',
-        KEY,
-        '--channel',
-        'readme',
-        '--data',
-        data,
-      ])
-      expect(published.stderr).toBe('')
-      expect(published.code).toBe(0)
-      await sse.waitForCount('message', 1)
-      expect(sse.data()).toEqual(['item 1 changed'])
-    } finally {
-      sse.close()
-    }
-  })
+  it(
+    "publishes the README's `--data 'data: …\\n\\n'` as a whole SSE event",
+    async () => {
+      const sse = await subscribe('readme')
+      try {
+        // What a shell's single quotes pass: a backslash and an n, twice.
+        const data = 'data: item 1 changed\\n\\n'
+        const published = await runCli([
+          'publish',
+          '--url',
+          gateway.url,
+          '--key',
+          KEY,
+          '--channel',
+          'readme',
+          '--data',
+          data,
+        ])
+        expect(published.stderr).toBe('')
+        expect(published.code).toBe(0)
+        await sse.waitForCount('message', 1)
+        expect(sse.data()).toEqual(['item 1 changed'])
+      } finally {
+        sse.close()
+      }
+    },
+    SPAWNS_MS
+  )
 
   it.skipIf(!hasPushpinPublish)(
     'takes a publish from pushpin-publish given the GRIP URL http://host:port/?iss=…&key=…',
@@ -125,51 +131,64 @@ describe('what a newcomer meets', () => {
       } finally {
         sse.close()
       }
-    }
+    },
+    SPAWNS_MS
   )
 
-  it('says in one line that a port is busy, and exits 1', async () => {
-    const holder: Server = createServer()
-    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve))
-    const { port } = holder.address() as { port: number }
-    try {
-      const { code, stdout, stderr } = await runCli([
-        'serve',
-        '--config',
-        config,
-        '--port',
-        String(port),
-      ])
-      expect(code).toBe(1)
-      expect(stdout).toBe('')
-      expect(stderr).toBe(
-        `gripgate serve: cannot listen on 127.0.0.1:${port}: the port is in use (EADDRINUSE); stop what listens there or choose another port with --port\n`
-      )
-    } finally {
-      await new Promise((resolve) => holder.close(resolve))
-    }
-  })
+  it(
+    'says in one line that a port is busy, and exits 1',
+    async () => {
+      const holder: Server = createServer()
+      await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve))
+      const { port } = holder.address() as { port: number }
+      try {
+        const { code, stdout, stderr } = await runCli([
+          'serve',
+          '--config',
+          config,
+          '--port',
+          String(port),
+        ])
+        expect(code).toBe(1)
+        expect(stdout).toBe('')
+        expect(stderr).toBe(
+          `gripgate serve: cannot listen on 127.0.0.1:${port}: the port is in use (EADDRINUSE); stop what listens there or choose another port with --port\n`
+        )
+      } finally {
+        await new Promise((resolve) => holder.close(resolve))
+      }
+    },
+    SPAWNS_MS
+  )
 
-  it('check on the committed config says which variables to set, and passes once they are', async () => {
-    const committed = join(import.meta.dirname, '../../gripgate.config.json')
-    const unset = await runCli(['check', '--config', committed], {
-      GRIPGATE_GRIP_KEY: '',
-      GRIPGATE_PUBLISH_KEY: '',
-    })
-    expect(unset.code).toBe(1)
-    expect(unset.stderr).toContain('export GRIPGATE_GRIP_KEY=... GRIPGATE_PUBLISH_KEY=...')
-    const set = await runCli(['check', '--config', committed], {
-      GRIPGATE_GRIP_KEY: 'a-grip-key',
-      GRIPGATE_PUBLISH_KEY: 'a-publish-key',
-    })
-    expect(set.stderr).toBe('')
-    expect(set.code).toBe(0)
-  })
+  it(
+    'check on the committed config says which variables to set, and passes once they are',
+    async () => {
+      const committed = join(import.meta.dirname, '../../gripgate.config.json')
+      const unset = await runCli(['check', '--config', committed], {
+        GRIPGATE_GRIP_KEY: '',
+        GRIPGATE_PUBLISH_KEY: '',
+      })
+      expect(unset.code).toBe(1)
+      expect(unset.stderr).toContain('export GRIPGATE_GRIP_KEY=... GRIPGATE_PUBLISH_KEY=...')
+      const set = await runCli(['check', '--config', committed], {
+        GRIPGATE_GRIP_KEY: 'a-grip-key',
+        GRIPGATE_PUBLISH_KEY: 'a-publish-key',
+      })
+      expect(set.stderr).toBe('')
+      expect(set.code).toBe(0)
+    },
+    SPAWNS_MS
+  )
 
-  it('prints its version', async () => {
-    const { version } = (await import('../../package.json', { with: { type: 'json' } })).default
-    const { code, stdout } = await runCli(['--version'])
-    expect(code).toBe(0)
-    expect(stdout).toBe(`${version}\n`)
-  })
+  it(
+    'prints its version',
+    async () => {
+      const { version } = (await import('../../package.json', { with: { type: 'json' } })).default
+      const { code, stdout } = await runCli(['--version'])
+      expect(code).toBe(0)
+      expect(stdout).toBe(`${version}\n`)
+    },
+    SPAWNS_MS
+  )
 })

@@ -81,6 +81,8 @@ describe('the npm package', () => {
     expect(files).toContain('package/dist/edge/node/index.d.ts')
     expect(files).toContain('package/dist/edge/cloudflare/index.d.ts')
     expect(files).toContain('package/dist/edge/fastly/library.d.ts')
+    // `gripgate demo` serves its page's files from beside its module.
+    expect(files).toContain('package/dist/fixtures/demo/page/index.html')
     const stray = files.filter(
       (file) =>
         /^package\/(test|bench|scripts|fixtures|\.ci|src|edge)\//.test(file) ||

@@ -7,7 +7,7 @@
  * @module
  */
 import { Hono } from 'hono'
-import { admitPublisher } from './auth/publish-auth.ts'
+import { admitPublisher, type UrlCredentials } from './auth/publish-auth.ts'
 import { PullCache } from './cache/pull-cache.ts'
 import { type PullPath, storePullPath } from './cache/pull-path.ts'
 import type { GatewayConfig } from './config/types.ts'
@@ -23,6 +23,7 @@ import { proxyWithGrip } from './proxy/grip-proxy.ts'
 import { originFailure } from './proxy/origin-failure.ts'
 import { type GripMode, routeForward } from './proxy/route-forward.ts'
 import { handlePublish } from './publish/route.ts'
+import { isLoopback } from './publish/url-key.ts'
 import type { Purger } from './purge/purger.ts'
 import { handlePurge } from './purge/route.ts'
 import { statsSnapshot } from './stats.ts'
@@ -63,8 +64,8 @@ export function createGateway(platform: Platform, config: GatewayConfig): Gatewa
       history: memoryHubHistory(config.history, platform.clock),
     })
   const publishKeys = config.publish?.keys ?? []
-  const admit = (request: Request, method: 'GET' | 'POST') =>
-    admitPublisher(request, method, publishKeys, platform.clock.now())
+  const admit = (request: Request, method: 'GET' | 'POST', inUrl?: UrlCredentials) =>
+    admitPublisher(request, method, publishKeys, platform.clock.now(), inUrl)
   const isTrusted = trustedProxies(config.trustedProxies)
 
   /**
@@ -108,7 +109,14 @@ export function createGateway(platform: Platform, config: GatewayConfig): Gatewa
     })
     switch (decision.kind) {
       case 'publish':
-        await admit(request, 'POST')
+        await admit(
+          request,
+          'POST',
+          decision.urlKey && {
+            key: decision.urlKey.key,
+            local: isLoopback(platform.clientAddress?.(c)),
+          }
+        )
         // classifyRequest only answers publish, purge and stats when publishing is configured.
         return handlePublish(request, tier, purger, config.publish!.purge)
       case 'purge':

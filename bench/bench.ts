@@ -14,10 +14,13 @@ import { clusterReport } from './cluster-report.ts'
 import { awaitDelivery, publishOne, subscribe, summarize } from './load.ts'
 import { sleep, treeCpuMs, treeRssKiB } from './procs.ts'
 import {
+  type ConnectResult,
+  runConnects,
   runStorm,
   CHANNELS as STORM_CHANNELS,
   type StormResult,
   type StormTarget,
+  startStormFloor,
   startStormGripgate,
   startStormOrigin,
   startStormPushpin,
@@ -381,7 +384,7 @@ function report(
   results: Results,
   cache: [string, CacheResult][],
   skipped: string[],
-  storm: [string, StormResult | string][]
+  storm: [string, StormResult | ConnectResult | string][]
 ): string {
   const names = [...results.keys()]
   // Ratio columns only when gripgate ran (`--only` may leave it out).
@@ -474,25 +477,26 @@ async function stormRow(
 
 /** The storm's rows: gripgate with and without history, and Pushpin, each on a fresh origin. */
 async function reconnectStorm(pushpinMissingReason: string | undefined) {
+  const nodeArgs = gripgateArgs
   const rows: [
     string,
     (origin: Awaited<ReturnType<typeof startStormOrigin>>) => Promise<StormTarget>,
   ][] = [
     [
       'gripgate, history + cached instruction',
-      (o) => startStormGripgate(o, { history: true, mode: 'cached' }),
+      (o) => startStormGripgate(o, { history: true, mode: 'cached', nodeArgs }),
     ],
     [
       'gripgate, no history, cached instruction',
-      (o) => startStormGripgate(o, { history: false, mode: 'cached' }),
+      (o) => startStormGripgate(o, { history: false, mode: 'cached', nodeArgs }),
     ],
     [
       'gripgate, no history, origin recovers',
-      (o) => startStormGripgate(o, { history: false, mode: 'origin' }),
+      (o) => startStormGripgate(o, { history: false, mode: 'origin', nodeArgs }),
     ],
   ]
   if (!pushpinMissingReason) rows.push(['Pushpin, origin recovers', (o) => startStormPushpin(o)])
-  const out: [string, StormResult | string][] = []
+  const out: [string, StormResult | ConnectResult | string][] = []
   // An unreported storm first: the row that came first used to pay for a cold generator and
   // system (8.3 s against 6.0-6.3 s in runs of its own).
   await stormRow(rows[1]![1], Math.min(STORM_N, 1000)).catch(() => undefined)
@@ -508,24 +512,40 @@ async function reconnectStorm(pushpinMissingReason: string | undefined) {
     }
   }
   if (pushpinMissingReason) out.push(['Pushpin', `skipped: ${pushpinMissingReason}`])
+  const floorName = 'node:http floor, connects only'
+  const floor = await startStormFloor()
+  try {
+    const result = await runConnects(floor, STORM_N)
+    console.log(`  storm ${floorName} N=${STORM_N}: ${JSON.stringify(result)}`)
+    out.push([floorName, result])
+  } catch (e) {
+    out.push([floorName, `failed: ${(e as Error).message.split('\n')[0]}`])
+  } finally {
+    await floor.stop()
+  }
   return out
 }
 
-function stormReport(storm: [string, StormResult | string][]): string[] {
+function stormReport(storm: [string, StormResult | ConnectResult | string][]): string[] {
   const lines = [
     `## Reconnect storm, N = ${STORM_N.toLocaleString('en')} SSE`,
     '',
-    `${STORM_N.toLocaleString('en')} SSE subscribers over ${STORM_CHANNELS} channels receive events 1-10, all drop at once, 20 events per channel are published while they are away, and all reconnect at once (at most ${CONCURRENT_OPENS} connecting at a time, as in the fan-out runs) with \`Last-Event-ID\` (the last id each received); then one live event follows. Origin requests: what the origin received from the first reconnect on. Lost and duplicates: events 11-31 (20 missed + 1 live) over all subscribers. Reconnected: until every hold had answered. Catch-up: from the first reconnect until every subscriber had all 20 missed events.`,
+    `${STORM_N.toLocaleString('en')} SSE subscribers over ${STORM_CHANNELS} channels receive events 1-10, all drop at once, 20 events per channel are published while they are away, and all reconnect at once (at most ${CONCURRENT_OPENS} connecting at a time, as in the fan-out runs) with \`Last-Event-ID\` (the last id each received); then one live event follows. Origin requests: what the origin received from the first reconnect on. Lost and duplicates: events 11-31 (20 missed + 1 live) over all subscribers. Reconnected: until every hold had answered. Catch-up: from the first reconnect until every subscriber had all 20 missed events. First connects: the N subscribers' first opens (no Last-Event-ID; with a cached instruction, a cache hit each but the first per channel). Server CPU: the server's process tree (user + system) over the first connects, and from the first reconnect until everyone caught up, per subscriber; the load generator's (this process, one thread) over the reconnects beside it. The node:http floor (bench/node-floor.mjs) holds each request with \`: open\` and nothing more: what connecting the same way costs Node and the load generator on this machine.`,
     '',
-    '| server | origin requests | lost | duplicates | reconnected (ms) | catch-up (ms) | failed opens |',
-    '|---|---:|---:|---:|---:|---:|---:|',
+    '| server | origin requests | lost | duplicates | reconnected (ms) | catch-up (ms) | failed opens | first connects (ms) | connects/s | server CPU µs per connect | per reconnect | generator CPU µs per reconnect |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ]
+  const perHold = (ms: number) => fmt((ms * 1000) / STORM_N, 0)
   for (const [name, r] of storm) {
-    if (typeof r === 'string') lines.push(`| ${name} | ${r} | | | | | |`)
-    else
-      lines.push(
-        `| ${name} | ${r.originRequests} | ${r.lost} | ${r.duplicates} | ${fmt(r.reconnectMs, 0)} | ${fmt(r.catchUpMs, 0)} | ${r.failedOpens} |`
-      )
+    if (typeof r === 'string') {
+      lines.push(`| ${name} | ${r} | | | | | | | | | | |`)
+      continue
+    }
+    const full = 'lost' in r ? r : undefined
+    const cells = full ? [full.originRequests, full.lost, full.duplicates] : ['n/a', 'n/a', 'n/a']
+    lines.push(
+      `| ${name} | ${cells.join(' | ')} | ${fmt(r.reconnectMs, 0)} | ${full ? fmt(full.catchUpMs, 0) : 'n/a'} | ${r.failedOpens} | ${fmt(r.connectMs, 0)} | ${fmt((STORM_N * 1000) / r.connectMs, 0)} | ${perHold(r.connectCpuMs)} | ${perHold(r.reconnectCpuMs)} | ${perHold(r.generatorCpuMs)} |`
+    )
   }
   lines.push('')
   return lines

@@ -1,6 +1,6 @@
 // The Node floor: the least a node:http server can do for the bench's workloads, with no
 // gateway at all. SSE subscribers are held responses written with `res.write`, WebSocket
-// subscribers are plain `ws` sockets, a POST /pub body goes to every subscriber, and every
+// subscribers are plain `ws` sockets (the storm's, on /events/*, get `: open`), a POST /pub body goes to every subscriber, and every
 // other GET answers the static origin's 1 KiB body from memory. It is a reference for what
 // Node itself costs (memory per connection, write path, request handling), not a peer.
 import http from 'node:http'
@@ -22,6 +22,14 @@ const server = http.createServer((req, res) => {
       res.writeHead(204)
       res.end()
     })
+    return
+  }
+  // The reconnect storm's subscribers (bench/storm.ts): the storm origin's cached answer, held.
+  if (req.url.startsWith('/events/')) {
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' })
+    res.write(': open\n\n')
+    streams.add(res)
+    res.on('close', () => streams.delete(res))
     return
   }
   if (req.url === '/sub') {

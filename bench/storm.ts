@@ -18,6 +18,7 @@ import {
   start,
   startGripgateServe,
   stop,
+  treeCpuMs,
   waitFor,
 } from './procs.ts'
 import { openAll, StormSubscriber } from './storm-client.ts'
@@ -38,6 +39,8 @@ export interface StormTarget {
   /** The subscriber path of a channel. */
   path(channel: string): string
   publish(items: object[]): Promise<void>
+  /** The server's process trees, for its CPU time. */
+  pids(): number[]
   stop(): Promise<void>
 }
 
@@ -50,6 +53,14 @@ export interface StormResult {
   catchUpMs: number
   /** From the first reconnect until every subscriber's hold had answered. */
   reconnectMs: number
+  /** The first connects (no Last-Event-ID): from the first until every hold had answered. */
+  connectMs: number
+  /** Server CPU time (user + system) over the first connects, ms. */
+  connectCpuMs: number
+  /** Server CPU time from the first reconnect until all caught up (or gave up), ms. */
+  reconnectCpuMs: number
+  /** The load generator's own CPU time (this process) over the reconnects, ms. */
+  generatorCpuMs: number
   /** Subscribers that missed some of events 1-10 before the storm (not counted as lost). */
   missedBefore: number
   failedOpens: number
@@ -126,8 +137,13 @@ export async function runStorm(
     (_, i) => new StormSubscriber(`storm-${i % CHANNELS}`, LIVE)
   )
   const pathOf = (sub: StormSubscriber) => target.path(sub.channel)
+  const cpu = () => treeCpuMs(target.pids())
   try {
+    const connectAt = process.hrtime.bigint()
+    const connectCpu = cpu()
     let failedOpens = await openAll(target.port, pathOf, subs, false)
+    const connectMs = Number(process.hrtime.bigint() - connectAt) / 1e6
+    const connectCpuMs = cpu() - connectCpu
     // Pushpin updates every session about 1 s after its channel's first subscription.
     await sleep(2000)
     await publishRange(target, origin, 1, BEFORE)
@@ -140,10 +156,14 @@ export async function runStorm(
     await sleep(200)
     await origin.reset()
     for (const sub of subs) sub.watch(BEFORE + 1, BEFORE + GAP)
+    const stormCpu = cpu()
+    const generatorAt = process.cpuUsage()
     const stormAt = process.hrtime.bigint()
     failedOpens += await openAll(target.port, pathOf, subs, true)
     const reconnectMs = Number(process.hrtime.bigint() - stormAt) / 1e6
+    const generatorCpuMs = cpuMsSince(generatorAt)
     await until(() => subs.every((s) => s.caughtUpAt !== undefined), CATCH_UP_LIMIT_MS)
+    const reconnectCpuMs = cpu() - stormCpu
     let last = stormAt
     let caughtUp = true
     for (const sub of subs) {
@@ -167,11 +187,90 @@ export async function runStorm(
       duplicates,
       catchUpMs: caughtUp ? Number(last - stormAt) / 1e6 : Number.NaN,
       reconnectMs,
+      connectMs,
+      connectCpuMs,
+      reconnectCpuMs,
+      generatorCpuMs,
       failedOpens,
       missedBefore,
     }
   } finally {
     for (const sub of subs) sub.socket?.destroy()
+  }
+}
+
+/** What connecting alone measured (the node:http floor: no GRIP, no history). */
+export type ConnectResult = Pick<
+  StormResult,
+  'connectMs' | 'connectCpuMs' | 'reconnectMs' | 'reconnectCpuMs' | 'generatorCpuMs' | 'failedOpens'
+>
+
+/** This process's CPU time (user + system) since `from`, ms. */
+function cpuMsSince(from: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(from)
+  return (used.user + used.system) / 1000
+}
+
+/**
+ * The storm's connects without the storm: `n` subscribers open, drop, and open again with
+ * their `Last-Event-ID`, exactly as `runStorm` opens them. Against the node:http floor it
+ * shows what connecting costs Node itself and the load generator on this machine.
+ */
+export async function runConnects(target: StormTarget, n: number): Promise<ConnectResult> {
+  const subs = Array.from(
+    { length: n },
+    (_, i) => new StormSubscriber(`storm-${i % CHANNELS}`, LIVE)
+  )
+  const pathOf = (sub: StormSubscriber) => target.path(sub.channel)
+  const cpu = () => treeCpuMs(target.pids())
+  const timed = async (lastEventId: boolean) => {
+    const at = process.hrtime.bigint()
+    const cpuAt = cpu()
+    const generatorAt = process.cpuUsage()
+    const failed = await openAll(target.port, pathOf, subs, lastEventId)
+    return {
+      ms: Number(process.hrtime.bigint() - at) / 1e6,
+      cpuMs: cpu() - cpuAt,
+      generatorCpuMs: cpuMsSince(generatorAt),
+      failed,
+    }
+  }
+  try {
+    const first = await timed(false)
+    for (const sub of subs) sub.socket?.destroy()
+    await sleep(3000)
+    const again = await timed(true)
+    return {
+      connectMs: first.ms,
+      connectCpuMs: first.cpuMs,
+      reconnectMs: again.ms,
+      reconnectCpuMs: again.cpuMs,
+      generatorCpuMs: again.generatorCpuMs,
+      failedOpens: first.failed + again.failed,
+    }
+  } finally {
+    for (const sub of subs) sub.socket?.destroy()
+  }
+}
+
+/** The node:http floor (bench/node-floor.mjs) as a storm target: it holds, nothing more. */
+export async function startStormFloor(): Promise<StormTarget> {
+  const port = await freePort()
+  const child = start('node', ['bench/node-floor.mjs'], { PORT: String(port) })
+  await waitFor(
+    () => answers(`http://127.0.0.1:${port}/ready`),
+    20_000,
+    `node floor\n${child.output()}`
+  )
+  return {
+    name: 'node:http floor',
+    port,
+    path: (channel) => `/events/${channel}`,
+    publish: async () => {
+      throw new Error('the node:http floor takes no publishes')
+    },
+    pids: () => [child.child.pid!],
+    stop: () => stop(child),
   }
 }
 
@@ -203,6 +302,7 @@ export async function startStormGripgate(
         authorization: `Bearer ${PUBLISH_KEY}`,
         'content-type': 'application/json',
       }),
+    pids: () => [child.child.pid!],
     stop: async () => {
       await stop(child)
       await rm(dir, { recursive: true, force: true })
@@ -233,6 +333,7 @@ export async function startStormPushpin(origin: StormOrigin): Promise<StormTarge
       post(`${pushpin.controlUri}publish/`, JSON.stringify({ items }), {
         'content-type': 'application/json',
       }),
+    pids: pushpin.pids,
     stop: pushpin.stop,
   }
 }

@@ -13,7 +13,7 @@ import {
   healthResponse,
   readinessResponse,
 } from './admin/admin-route.ts'
-import { admitPublisher } from './auth/publish-auth.ts'
+import { admitPublisher, type UrlCredentials } from './auth/publish-auth.ts'
 import { PullCache } from './cache/pull-cache.ts'
 import { type PullPath, storePullPath } from './cache/pull-path.ts'
 import type { GatewayConfig } from './config/types.ts'
@@ -31,6 +31,7 @@ import { proxyWithGrip } from './proxy/grip-proxy.ts'
 import { originFailure } from './proxy/origin-failure.ts'
 import { type GripMode, routeForward } from './proxy/route-forward.ts'
 import { handlePublish } from './publish/route.ts'
+import { isLoopback } from './publish/url-key.ts'
 import type { Purger } from './purge/purger.ts'
 import { handlePurge } from './purge/route.ts'
 import { statsSnapshot } from './stats.ts'
@@ -91,8 +92,8 @@ export function createGateway(
       history: memoryHubHistory(config.history, platform.clock),
     })
   const publishKeys = config.publish?.keys ?? []
-  const admit = (request: Request, method: 'GET' | 'POST') =>
-    admitPublisher(request, method, publishKeys, platform.clock.now())
+  const admit = (request: Request, method: 'GET' | 'POST', inUrl?: UrlCredentials) =>
+    admitPublisher(request, method, publishKeys, platform.clock.now(), inUrl)
   const isTrusted = trustedProxies(config.trustedProxies)
 
   /**
@@ -117,11 +118,15 @@ export function createGateway(
     }
 
   /** Publish, purge and stats: the same answers on the public and the admin listener. */
-  const control = async (kind: 'publish' | 'purge' | 'stats', request: Request) => {
+  const control = async (
+    kind: 'publish' | 'purge' | 'stats',
+    request: Request,
+    inUrl?: UrlCredentials
+  ) => {
     switch (kind) {
       case 'publish':
         try {
-          await admit(request, 'POST')
+          await admit(request, 'POST', inUrl)
         } catch (error) {
           metrics.published('refused')
           throw error
@@ -161,6 +166,14 @@ export function createGateway(
     })
     switch (decision.kind) {
       case 'publish':
+        return control(
+          'publish',
+          request,
+          decision.urlKey && {
+            key: decision.urlKey.key,
+            local: isLoopback(platform.clientAddress?.(c)),
+          }
+        )
       case 'purge':
       case 'stats':
         return control(decision.kind, request)

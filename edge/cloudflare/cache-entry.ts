@@ -45,13 +45,19 @@ export async function listUrl(namespace: string, primaryKey: string): Promise<st
   return syntheticUrl(namespace, primaryKey, 'p', primaryKey)
 }
 
-/** Synthetic URL of the variant `variantKey` of `primaryKey`. */
+/**
+ * Synthetic URL of the variant `variantKey` of `primaryKey`; with `copy`, of one stored copy
+ * of it. Every put writes a new copy, which nothing reads until the variant list names it:
+ * so a copy the tag index refuses (a purge came first) is never seen (cache-store.ts).
+ */
 export async function variantUrl(
   namespace: string,
   primaryKey: string,
-  variantKey: string
+  variantKey: string,
+  copy?: string
 ): Promise<string> {
-  return syntheticUrl(namespace, primaryKey, 'v', variantKey)
+  const url = await syntheticUrl(namespace, primaryKey, 'v', variantKey)
+  return copy === undefined ? url : `${url}/${encodeURIComponent(copy)}`
 }
 
 /** Frames an entry: version, metadata length, metadata JSON, body. */

@@ -1,17 +1,23 @@
 /**
- * The `CacheStore` seam on the Cache API (`caches.default`), with the surrogate-key index in
- * the `TagIndex` Durable Object and, when configured, the zone purge-by-tag API for the
- * other locations. What is purged where is in docs/cloudflare.md.
+ * The `CacheStore` seam on the Cache API (`caches.default`), with the surrogate-key index and
+ * zone-wide purge fence in the `TagIndex` Durable Object and, when configured, the zone
+ * purge-by-tag API for the other locations. What is purged where is in docs/cloudflare.md.
  *
  * The Cache API is per location and cannot be listed, so this store keeps, per location,
- * one framed entry per variant and one list of variants per resource (cache-entry.ts), and
- * asks the index which entries a surrogate key names. Lookups read the cache only; fills and
- * purges also talk to the index.
+ * framed entries and one list of variants per resource (cache-entry.ts), and asks the index
+ * which entries a surrogate key names. Lookups read the cache only; fills and purges also
+ * talk to the index.
+ *
+ * A put writes a new copy under its own URL, has the index accept it (no purge of its keys
+ * since the fill's mark), and only then names it in the variant list, which is what lookups
+ * read: an entry is visible only once any later purge will find it, and a refused copy is
+ * never visible (docs/cloudflare.md, "Publish, then pull: why no stale entry").
  * @module
  */
 import {
   type CacheStore,
   entrySize,
+  type FillMark,
   type PurgeResult,
   type StoredResponse,
 } from '../../src/cache/store.ts'
@@ -26,12 +32,21 @@ import {
   variantUrl,
 } from './cache-entry.ts'
 import { cacheTagHeader, cacheTagsFor } from './cache-tags.ts'
+import { FenceMarks } from './fence-marks.ts'
+import type { RegisterAnswer, TakeAnswer } from './tag-index.ts'
 
 /** What the store needs from the tag index (the `TagIndex` stub, or a fake). */
 export interface TagIndexClient {
-  register(url: string, keys: string[], until: number): Promise<void>
+  mark(): Promise<number>
+  register(
+    url: string,
+    keys: string[],
+    until: number,
+    mark: FillMark | null,
+    replaces?: string
+  ): Promise<RegisterAnswer>
   forget(urls: string[]): Promise<void>
-  take(keys: string[], soft: boolean, now: number): Promise<string[]>
+  take(keys: string[], soft: boolean, now: number): Promise<TakeAnswer>
 }
 
 /** Dependencies of a Cache API store. */
@@ -55,9 +70,15 @@ export interface CacheApiStoreOptions {
 /** A `CacheStore` over the Cache API of the current location. */
 export class CacheApiStore implements CacheStore {
   readonly #o: CacheApiStoreOptions
+  readonly #marks: FenceMarks
 
   constructor(options: CacheApiStoreOptions) {
     this.#o = options
+    this.#marks = new FenceMarks(() => options.index.mark(), options.clock)
+  }
+
+  beginFill(): Promise<FillMark> {
+    return this.#marks.mark()
   }
 
   async lookup(primaryKey: string, now: number): Promise<StoredResponse[]> {
@@ -69,10 +90,10 @@ export class CacheApiStore implements CacheStore {
       .sort((a, b) => b.policy.t - a.policy.t)
   }
 
-  put(entry: StoredResponse): Promise<void> {
-    const work = this.#put(entry)
-    // The core stores after the body reached the client and does not wait: on Workers the
-    // request's I/O is cancelled once the response is done unless waitUntil holds it open.
+  put(entry: StoredResponse, mark?: FillMark): Promise<void> {
+    const work = this.#put(entry, mark)
+    // A background fill (stale-while-revalidate, a drained body) stores after its response is
+    // done: on Workers the request's I/O is then cancelled unless waitUntil holds it open.
     this.#o.waitUntil(work.catch(() => undefined))
     return work
   }
@@ -92,7 +113,9 @@ export class CacheApiStore implements CacheStore {
     let urls: string[] = []
     let indexError: unknown
     try {
-      urls = await this.#o.index.take([...keys], soft, this.#o.clock.now())
+      const taken = await this.#o.index.take([...keys], soft, this.#o.clock.now())
+      this.#marks.heard(taken.generation)
+      urls = taken.urls
       await Promise.all(urls.map((url) => (soft ? this.#markSoft(url) : this.#o.cache.delete(url))))
     } catch (error) {
       indexError = error
@@ -112,26 +135,46 @@ export class CacheApiStore implements CacheStore {
     return { purged: urls.length }
   }
 
-  async #put(entry: StoredResponse): Promise<void> {
+  async #put(entry: StoredResponse, mark: FillMark | undefined): Promise<void> {
     if (entrySize(entry) > this.#o.maxObjectBytes) return
     const now = this.#o.clock.now()
     const ttl = Math.ceil((entry.usefulUntil - now) / 1000)
     if (ttl <= 0) return
-    const url = await variantUrl(this.#o.namespace, entry.primaryKey, entry.variantKey)
-    await this.#o.cache.put(url, await this.#entryResponse(entry, ttl))
+    const { namespace, cache, index } = this.#o
+    // A new copy: nothing reads it before the variant list names it (below).
+    const url = await variantUrl(namespace, entry.primaryKey, entry.variantKey, randomCopyId())
+    await cache.put(url, await this.#entryResponse(entry, ttl))
 
     const list = await this.#readList(entry.primaryKey)
     const previous = list.variants.find((ref) => ref.variantKey === entry.variantKey)
     const tagged = entry.surrogateKeys.length > 0
+    // The replaced copy goes from the cache before the index forgets it: a list written at the
+    // same time by another fill may still name it, and a copy in the cache must stay purgeable.
+    if (previous) await cache.delete(previous.url)
+    if (tagged || previous?.tagged) {
+      // After the copy is in the cache: once accepted, any later purge finds it and deletes
+      // it. Refused, it may hold content a purge replaced: it is dropped unseen.
+      const answer = await index.register(
+        url,
+        entry.surrogateKeys,
+        entry.usefulUntil,
+        mark ?? null,
+        previous?.tagged ? previous.url : undefined
+      )
+      this.#marks.heard(answer.generation)
+      if (!answer.stored) {
+        this.#o.logger.debug('fill fenced by a later purge: not stored', {
+          key: entry.primaryKey,
+        })
+        await cache.delete(url)
+        return
+      }
+    }
     list.variants = [
       { variantKey: entry.variantKey, url, until: entry.usefulUntil, tagged },
       ...list.variants.filter((ref) => ref.variantKey !== entry.variantKey && ref.until > now),
     ]
     await this.#writeList(entry.primaryKey, list, now)
-    // Index after the entry is in the cache: a purge racing this fill then either deletes
-    // the entry or finds it indexed for the next purge, never leaves it unreachable.
-    if (tagged || previous?.tagged)
-      await this.#o.index.register(url, entry.surrogateKeys, entry.usefulUntil)
   }
 
   async #entryResponse(entry: StoredResponse, ttl: number): Promise<Response> {
@@ -178,4 +221,9 @@ export class CacheApiStore implements CacheStore {
       })
     )
   }
+}
+
+/** A name for one stored copy, unique across isolates and locations. */
+function randomCopyId(): string {
+  return crypto.randomUUID()
 }

@@ -55,7 +55,9 @@ export function cacheNamespace(env: GatewayEnv): string {
 export function tagIndexClient(env: GatewayEnv, namespace: string): TagIndexClient {
   const stub = () => env.TAGS.get(env.TAGS.idFromName(namespace))
   return {
-    register: (url, keys, until) => stub().register(url, keys, until),
+    mark: () => stub().mark(),
+    register: (url, keys, until, mark, replaces) =>
+      stub().register(url, keys, until, mark, replaces),
     forget: (urls) => stub().forget(urls),
     take: (keys, soft, now) => stub().take(keys, soft, now),
   }

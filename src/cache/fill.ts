@@ -24,7 +24,7 @@ import {
   teeToBuffer,
 } from './respond.ts'
 import type { CacheStats } from './stats.ts'
-import type { CacheStore, StoredResponse } from './store.ts'
+import type { CacheStore, FillMark, StoredResponse } from './store.ts'
 import { buildEntry, isWorthStoring, refreshEntry } from './stored-entry.ts'
 
 /** Sends a request to the route's origin; rejects when the origin is unreachable or slow. */
@@ -49,6 +49,12 @@ export interface FillRequest {
   release: () => void
   /** A stale-while-revalidate refresh: nobody reads the body, so it is drained. */
   background?: boolean
+}
+
+/** A fill under way: its request, the core fence's start, and the store's mark. */
+interface FillJob extends FillRequest {
+  fenceStart: number
+  mark?: FillMark
 }
 
 interface FillerDeps {
@@ -92,7 +98,7 @@ export class Filler {
     // since it started. The fence is released with the collapsed waiters, exactly once.
     const fenceStart = this.fence.begin()
     let ended = false
-    const job: FillRequest & { fenceStart: number } = {
+    const job: FillJob = {
       ...request,
       fenceStart,
       release: () => {
@@ -104,6 +110,8 @@ export class Filler {
       },
     }
     try {
+      // The store's own fence (shared stores, FillMark): taken before the origin is asked.
+      if (this.deps.store.beginFill) job.mark = await this.deps.store.beginFill()
       return await this.#fill(job)
     } catch (error) {
       job.release()
@@ -111,7 +119,7 @@ export class Filler {
     }
   }
 
-  async #fill(job: FillRequest & { fenceStart: number }): Promise<Response> {
+  async #fill(job: FillJob): Promise<Response> {
     const headers = new Headers(job.request.headers)
     for (const name of [...CONDITIONAL_FIELDS, 'range']) headers.delete(name)
     // The forwarded request keeps the client's directives; the storing decision reads them
@@ -167,7 +175,7 @@ export class Filler {
         if (refreshed) {
           // Fenced or not stored, the refreshed entry still answers this request (as a miss does).
           if (!this.fence.allows(job.fenceStart, refreshed.surrogateKeys)) this.stats.fenced += 1
-          else await this.deps.store.put(refreshed).catch(this.#storeFailed)
+          else await this.deps.store.put(refreshed, job.mark).catch(this.#storeFailed)
           job.release()
           this.stats.count('REVALIDATED')
           return serveStored(
@@ -187,11 +195,7 @@ export class Filler {
     return this.#storeAndAnswer(job, preq, response)
   }
 
-  #storeAndAnswer(
-    job: FillRequest & { fenceStart: number },
-    preq: PolicyRequest,
-    origin: Response
-  ): Response {
+  #storeAndAnswer(job: FillJob, preq: PolicyRequest, origin: Response): Response {
     const headers = withoutHopByHop(origin.headers)
     if (!headers.has('date')) headers.set('date', new Date(this.deps.clock.now()).toUTCString())
     const record = toRecord(headers)
@@ -214,13 +218,20 @@ export class Filler {
     this.stats.count('MISS')
     let body: ReadableStream<Uint8Array> | null = origin.body
     if (!storable) job.release()
-    else if (!body) this.#put(job, origin.status, headers, new Uint8Array(0), policy, view)
+    else if (!body) void this.#put(job, origin.status, headers, new Uint8Array(0), policy, view)
     else {
+      // The body ends only once the entry is stored (teeToBuffer waits for the promise): a
+      // client that read a MISS to its end and then purges or publishes always finds the
+      // entry, on a store whose writes outlast the response (Workers) as on one in memory.
       body = body.pipeThrough(
-        teeToBuffer(this.deps.maxObjectBytes, (bytes) => {
-          if (bytes) this.#put(job, origin.status, headers, bytes, policy, view)
-          else job.release()
-        })
+        teeToBuffer(
+          this.deps.maxObjectBytes,
+          (bytes) => {
+            if (bytes) return this.#put(job, origin.status, headers, bytes, policy, view)
+            job.release()
+          },
+          Number.isSafeInteger(length) ? length : undefined
+        )
       )
     }
 
@@ -238,14 +249,15 @@ export class Filler {
     return answer
   }
 
+  /** Stores what a fill fetched, unless fenced; resolves when the store is done (never rejects). */
   #put(
-    job: FillRequest & { fenceStart: number },
+    job: FillJob,
     status: number,
     headers: Headers,
     body: Uint8Array,
     policy: ReturnType<PolicyFactory['create']>,
     view: ReturnType<typeof edgeView>
-  ): void {
+  ): Promise<void> {
     const entry = buildEntry({
       primaryKey: job.primaryKey,
       preq: job.preq,
@@ -260,10 +272,10 @@ export class Filler {
       // Fetched before a purge of one of its keys: it answered its request, but is not kept.
       this.stats.fenced += 1
       job.release()
-      return
+      return Promise.resolve()
     }
     this.stats.stores += 1
-    this.deps.store.put(entry).catch(this.#storeFailed).finally(job.release)
+    return this.deps.store.put(entry, job.mark).catch(this.#storeFailed).finally(job.release)
   }
 
   /** A store that failed to keep an entry costs the client nothing: it is logged. */

@@ -83,8 +83,8 @@ export class PullCache {
     const now = this.#deps.clock.now()
     const entries = await this.#deps.store.lookup(primaryKey, now)
     if (isPlainGet(request.method, preq)) {
-      const quick = this.#quickHit(entries, preq, now)
-      if (quick) return quickHitResponse(quick)
+      const quick = this.#quickHit(entries, preq, now, true)
+      if (quick) return quickHitResponse(quick.answer, quick.entry, quick.grip)
     }
     let decision = chooseStored(entries, preq, this.#factory)
     if (decision?.kind === 'fresh' && !this.#quick.has(decision.entry)) {
@@ -151,16 +151,27 @@ export class PullCache {
     if (!isPlainGet('GET', preq) || headers.upgrade !== undefined) return undefined
     const now = this.#deps.clock.now()
     const entries = await this.#deps.store.lookup(primaryKeyOf(url), now)
-    return this.#quickHit(entries, preq, now)
+    // A GRIP instruction is for the gateway's GRIP step, never for the client as it is.
+    return this.#quickHit(entries, preq, now, false)?.answer
   }
 
-  /** The quick answer to a plain GET, when the matching entry has one and is fresh. */
-  #quickHit(entries: StoredResponse[], preq: PolicyRequest, now: number): QuickAnswer | undefined {
+  /**
+   * The quick answer to a plain GET, when the matching entry has one and is fresh; an
+   * instruction's only when `grip` allows it.
+   */
+  #quickHit(
+    entries: StoredResponse[],
+    preq: PolicyRequest,
+    now: number,
+    grip: boolean
+  ): { answer: QuickAnswer; entry: StoredResponse; grip: boolean } | undefined {
     const entry = matchingEntry(entries, preq)
     const quick = entry && this.#quick.get(entry)
-    const answer = quick ? quickHitAnswer(entry, quick, now) : undefined
-    if (answer) this.stats.count('HIT')
-    return answer
+    if (!quick || (quick.grip && !grip)) return undefined
+    const answer = quickHitAnswer(entry, quick, now)
+    if (!answer) return undefined
+    this.stats.count('HIT')
+    return { answer, entry, grip: quick.grip }
   }
 
   async #lookup(primaryKey: string, preq: PolicyRequest): Promise<ReuseDecision | undefined> {

@@ -14,6 +14,7 @@ import { TARGETED_FIELDS } from './edge-view.ts'
 import type { PolicyRequest } from './freshness.ts'
 import { CACHE_NAME } from './respond.ts'
 import type { StoredResponse } from './store.ts'
+import { markStoredHit } from './stored-hit.ts'
 import { SURROGATE_KEY_FIELDS } from './surrogate-keys.ts'
 
 /** A stored entry's answer to a plain GET, less its per-hit fields. */
@@ -25,6 +26,11 @@ export interface QuickHit {
   at: number
   /** `policy.maxAge()`, seconds: fresh while the age is below it. */
   maxAge: number
+  /**
+   * A GRIP instruction (a `Grip-*` field or the instruct media type): answered quickly to the
+   * gateway's GRIP step only, never written to a client as it is.
+   */
+  grip: boolean
 }
 
 /** Request fields that can change how a stored response answers (RFC 9111 §5.2.1, RFC 9110 §13, §14). */
@@ -53,9 +59,10 @@ export function isPlainGet(method: string, preq: PolicyRequest): boolean {
 
 /**
  * The quick answer of `entry`, or undefined when its responses must take the full path:
- * a `no-cache` response (every reuse is revalidated), a GRIP instruction (the proxy acts on
- * it), a field repeated in the stored headers (a plain record cannot carry two values), or a
- * status without a body.
+ * a `no-cache` response (every reuse is revalidated), a field repeated in the stored headers
+ * (a plain record cannot carry two values), or a status without a body. A GRIP instruction
+ * is marked `grip`: the proxy acts on it (issue #15: a cached hold then skips the RFC 9111
+ * work and, with the proxy's memo, the instruction's parse).
  */
 export function prepareQuickHit(
   entry: StoredResponse,
@@ -66,14 +73,16 @@ export function prepareQuickHit(
   const cc = entry.policy.rescc ?? {}
   if ('no-cache' in cc || /no-cache/.test(entry.policy.resh.pragma ?? '')) return undefined
   const headers: Record<string, string> = {}
+  let grip = false
   for (const [name, value] of entry.headers) {
     if (EDGE_ONLY.has(name)) continue
-    if (name in headers || name.startsWith('grip-') || name === 'age') return undefined
+    if (name in headers || name === 'age') return undefined
+    if (name.startsWith('grip-')) grip = true
     headers[name] = value
   }
   const type = headers['content-type']?.split(';')[0]?.trim().toLowerCase()
-  if (type === 'application/grip-instruct') return undefined
-  return { headers, ageAt: policy.age(), at: now, maxAge: policy.maxAge() }
+  if (type === 'application/grip-instruct') grip = true
+  return { headers, ageAt: policy.age(), at: now, maxAge: policy.maxAge(), grip }
 }
 
 /** A quick answer: everything a server needs to write the response. */
@@ -102,11 +111,19 @@ export function quickHitAnswer(
   return { status: entry.status, headers, body: entry.body }
 }
 
-/** A quick answer as a web Response, marked as carrying no GRIP instruction. */
-export function quickHitResponse(answer: QuickAnswer): Response {
+/**
+ * A quick answer as a web Response: marked as carrying no GRIP instruction, or, for an
+ * instruction, as `entry`'s whole answer (stored-hit.ts).
+ */
+export function quickHitResponse(
+  answer: QuickAnswer,
+  entry: StoredResponse,
+  grip: boolean
+): Response {
   // Stored bodies are copies the store owns, never views of shared memory. A plain record
   // and the stored bytes as they are: Node's server then writes the response without
   // building web Headers at all.
   const body = answer.body as Uint8Array<ArrayBuffer>
-  return markPlain(new Response(body, { status: answer.status, headers: answer.headers }))
+  const response = new Response(body, { status: answer.status, headers: answer.headers })
+  return grip ? markStoredHit(response, { entry, headers: answer.headers }) : markPlain(response)
 }

@@ -75,35 +75,49 @@ export function markOutcome(
 /**
  * A pass-through transform that also keeps a copy of the bytes, up to `limit`.
  * `onComplete` gets the copy once the whole body went through, or `undefined` when it
- * was too large, failed, or the reader went away.
+ * was too large, failed, or the reader went away. When it returns a promise (a store), the
+ * body ends only after it settles, and so that a client reading a body of known length
+ * (`expectedLength`, from Content-Length) cannot see it complete earlier either, the last
+ * byte of such a body is held back until then.
  */
 export function teeToBuffer(
   limit: number,
-  onComplete: (body: Uint8Array | undefined) => void
+  onComplete: (body: Uint8Array | undefined) => void | Promise<void>,
+  expectedLength?: number
 ): TransformStream<Uint8Array, Uint8Array> {
   let chunks: Uint8Array[] | undefined = []
   let size = 0
   let done = false
+  let held: Uint8Array | undefined
   const finish = (body: Uint8Array | undefined) => {
     if (done) return
     done = true
-    onComplete(body)
+    return onComplete(body)
   }
   // `cancel` (reader went away) is in the Streams standard and Node 20, not yet in TS 5.9's lib.
   const transformer: Transformer<Uint8Array, Uint8Array> & { cancel(): void } = {
     transform(chunk, controller) {
+      if (held) {
+        // More than Content-Length said: the held byte was not the last one after all.
+        controller.enqueue(held)
+        held = undefined
+      }
       if (chunks) {
         size += chunk.byteLength
         if (size > limit) chunks = undefined
         else chunks.push(chunk)
       }
-      controller.enqueue(chunk)
+      if (chunks && size === expectedLength && chunk.byteLength > 0) {
+        if (chunk.byteLength > 1) controller.enqueue(chunk.subarray(0, chunk.byteLength - 1))
+        held = chunk.subarray(chunk.byteLength - 1)
+      } else controller.enqueue(chunk)
     },
-    flush() {
-      finish(chunks ? concatBytes(chunks) : undefined)
+    async flush(controller) {
+      await finish(chunks ? concatBytes(chunks) : undefined)
+      if (held) controller.enqueue(held)
     },
     cancel() {
-      finish(undefined)
+      void finish(undefined)
     },
   }
   return new TransformStream(transformer)

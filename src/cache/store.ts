@@ -43,14 +43,32 @@ export interface StoreUsage {
 }
 
 /**
+ * A store's own purge fence, for stores shared by many processes (the Cache API store on
+ * Workers): a number taken when an origin fetch begins and handed back with that fetch's
+ * `put`. The store refuses the put when one of the entry's keys was purged after the mark,
+ * wherever that purge was handled (docs/cloudflare.md). The core's `PurgeFence` covers only
+ * the purges its own process handled.
+ */
+export type FillMark = number
+
+/**
  * Every implementation passes test/contract/cache-store.contract.ts.
  * Implementations bound their memory and may evict at any time.
  */
 export interface CacheStore {
   /** Every usable variant stored for `primaryKey`, most recently stored first. */
   lookup(primaryKey: string, now: number): Promise<StoredResponse[]>
-  /** Stores a variant, replacing one with the same `variantKey`. Too-large entries are dropped. */
-  put(entry: StoredResponse): Promise<void>
+  /**
+   * Stores a variant, replacing one with the same `variantKey`. Too-large entries are dropped,
+   * and so are entries whose `mark` (from `beginFill`) predates a purge of one of their keys.
+   * Resolves once the entry is visible to every later lookup and purge, or never will be.
+   */
+  put(entry: StoredResponse, mark?: FillMark): Promise<void>
+  /**
+   * Optional: a fence mark for an origin fetch about to begin (see `FillMark`). Never
+   * rejects; a store that cannot tell answers a mark that refuses every purged key.
+   */
+  beginFill?(): Promise<FillMark>
   /** Removes every variant of `primaryKey` (unsafe-method invalidation, RFC 9111 §4.4). */
   invalidate(primaryKey: string): Promise<number>
   /** Removes (hard) or marks stale (soft) every variant tagged with any of `keys`. */

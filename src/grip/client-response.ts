@@ -46,6 +46,34 @@ export function isSendableStatus(code: number): boolean {
   return code >= 200 && code <= 599
 }
 
+/** A sendable status line and its headers, as a Response would carry them. */
+export interface ClientHead {
+  status: number
+  statusText: string
+  headers: Headers
+}
+
+/**
+ * The status, reason and headers `toResponse` gives a response whose code `isSendableStatus`
+ * accepts, without building the Response: a held stream writes its head itself, and on Node
+ * reading `statusText` back from a Response makes @hono/node-server build a full undici
+ * Response behind its light one (issue #15's storm profile).
+ */
+export function clientHead(
+  response: { code: number; reason: string; headers: readonly [string, string][] },
+  extraHeaders: Headers | undefined = undefined
+): ClientHead {
+  const headers = new Headers()
+  for (const [name, value] of response.headers) headers.append(name, value)
+  extraHeaders?.forEach((value, name) => {
+    headers.set(name, value)
+  })
+  // A reason with control characters (the parsers only refuse CR, LF and NUL) gives way to
+  // the standard phrase rather than making `Response` throw.
+  const reason = isReasonPhrase(response.reason) ? response.reason : reasonPhrase(response.code)
+  return { status: response.code, statusText: reason, headers }
+}
+
 /**
  * A web Response for a status line, headers and body. Statuses a Response cannot carry
  * (below 200 or above 599, which Grip-Status allows) are answered 502; a reason it cannot
@@ -67,19 +95,11 @@ export function toResponse(
       headers: { 'content-type': 'text/plain' },
     })
   }
-  const headers = new Headers()
-  for (const [name, value] of response.headers) headers.append(name, value)
-  extraHeaders?.forEach((value, name) => {
-    headers.set(name, value)
-  })
   const body =
     method === 'HEAD' || NULL_BODY.has(response.code)
       ? null
       : (response.body as Uint8Array<ArrayBuffer>)
-  // A reason with control characters (the parsers only refuse CR, LF and NUL) gives way to
-  // the standard phrase rather than making `Response` throw.
-  const reason = isReasonPhrase(response.reason) ? response.reason : reasonPhrase(response.code)
-  return new Response(body, { status: response.code, statusText: reason, headers })
+  return new Response(body, clientHead(response, extraHeaders))
 }
 
 /**

@@ -31,6 +31,13 @@ interface Ring {
   start: number
   size: number
   ttlMs: number
+  /**
+   * The last lookup's answer: the items after `from` up to `newest`. While both are the same
+   * entries the answer is too (entries only leave from the front), so a reconnect storm's
+   * subscribers resuming from one point share one array, and what is derived from it (the
+   * stream's joined chunk, stream-session.ts).
+   */
+  last?: { from: Entry; newest: Entry; items: readonly PublishItem[] }
 }
 
 /** Counters since start, for the stats endpoint. */
@@ -106,7 +113,13 @@ export class MemoryHistoryStore implements HistoryStore {
       return 'unknown'
     }
     this.counters.hits += 1
-    return ring.entries.slice(index + 1).map((entry) => entry.item)
+    const from = ring.entries[index]!
+    const newest = ring.entries[ring.entries.length - 1]!
+    const last = ring.last
+    if (last?.from === from && last.newest === newest) return last.items
+    const items = ring.entries.slice(index + 1).map((entry) => entry.item)
+    ring.last = { from, newest, items }
+    return items
   }
 
   async lastId(channel: string): Promise<string | undefined> {

@@ -5,7 +5,7 @@
  * @module
  */
 import type { OriginAgain } from '../fanout.ts'
-import { isSendableStatus, toResponse } from '../grip/client-response.ts'
+import { clientHead, isSendableStatus, toResponse } from '../grip/client-response.ts'
 import type { PublishItem } from '../grip/publish-item.ts'
 import type { Instruct } from '../grip/types.ts'
 import { type HeldStreamOpener, type StreamSink, webHeldStream } from '../held-stream.ts'
@@ -22,6 +22,22 @@ const NULL_BODY = new Set([204, 205, 304])
 
 /** Items queued while a next link is being fetched (Pushpin's session queue size). */
 const MAX_QUEUED_ITEMS = 100
+
+/**
+ * A history lookup's items joined into one chunk, by lookup: the history answers every
+ * subscriber resuming from the same point with the same array while nothing is published
+ * (memory-store.ts), so a storm joins (and the platform frames) it once, not once each.
+ */
+const joined = new WeakMap<readonly PublishItem[], Uint8Array>()
+
+function joinOnce(items: readonly PublishItem[], parts: readonly Uint8Array[]): Uint8Array {
+  let bytes = joined.get(items)
+  if (!bytes) {
+    bytes = concatBytes(parts)
+    joined.set(items, bytes)
+  }
+  return bytes
+}
 
 /** One held stream. */
 export class StreamSession implements Subscriber {
@@ -72,10 +88,9 @@ export class StreamSession implements Subscriber {
       this.#close(false)
       return toResponse(instruct.response, client.method)
     }
-    const head = toResponse({ ...instruct.response, body: new Uint8Array(0) }, 'HEAD')
-    const init = { status: head.status, statusText: head.statusText, headers: head.headers }
+    const init = clientHead(instruct.response)
     // A HEAD, 204, 205 or 304 response has no body to stream: hold nothing (nor leak the slot).
-    if (client.method === 'HEAD' || NULL_BODY.has(head.status)) {
+    if (client.method === 'HEAD' || NULL_BODY.has(init.status)) {
       this.#close(false)
       return new Response(null, init)
     }
@@ -195,7 +210,8 @@ export class StreamSession implements Subscriber {
     if (count > 0) this.#lastItemAt = this.#hub.clock.now()
     // One item keeps its own array, whose chunk frame the platform may share with others.
     if (parts.length === 1) this.#write(parts[0]!)
-    else if (parts.length > 1) this.#write(concatBytes(parts))
+    // The parts depend on `items` alone, so the join is shared by every hold handed them.
+    else if (parts.length > 1) this.#write(joinOnce(items, parts))
     if (close) this.#close(true)
     return count
   }

@@ -8,6 +8,7 @@
  */
 import type { RouteConfig } from '../config/types.ts'
 import type { GripSigState } from '../grip/fanout-sig.ts'
+import { pushpinPublishKey, type UrlKey } from '../publish/url-key.ts'
 import { matchRoute } from './routes.ts'
 
 /** Paths the gateway answers itself, never forwarded to an origin. */
@@ -37,7 +38,8 @@ export type HandoffReason = 'websocket' | 'event-stream' | 'realtime-route'
 
 /** What to do with a request. */
 export type Classification =
-  | { kind: 'publish' }
+  /** `urlKey`: the request is pushpin-publish's, with its GRIP URL's key (publish/url-key.ts). */
+  | { kind: 'publish'; urlKey?: UrlKey }
   | { kind: 'purge' }
   | { kind: 'stats' }
   | { kind: 'not-found' }
@@ -105,6 +107,8 @@ export function classifyRequest(
   const path = url.pathname
   if (options.publishPath !== undefined) {
     if (isPublishPath(path, options.publishPath)) return { kind: 'publish' }
+    const urlKey = pushpinPublishKey(url, options.publishPath)
+    if (urlKey) return { kind: 'publish', urlKey }
     if (path === `${ADMIN_PREFIX}purge`) return { kind: 'purge' }
     if (path === `${ADMIN_PREFIX}stats`) return { kind: 'stats' }
   }

@@ -9,7 +9,9 @@ import type { FanoutTier, OriginAgain, SendToOrigin } from '../fanout.ts'
 import { toResponse } from '../grip/client-response.ts'
 import { isGripAnswer } from '../grip/grip-response.ts'
 import { parseInstruct } from '../grip/instruct.ts'
+import type { Instruct } from '../grip/types.ts'
 import { readUpTo } from '../http/body.ts'
+import { rememberedInstruct, rememberInstruct } from './instruct-memo.ts'
 import { bufferForReplay } from './replay-body.ts'
 
 /** Largest client body kept for replays, and largest non-stream instruction body (§2.2). */
@@ -35,7 +37,9 @@ async function interpret(
   send: SendToOrigin,
   tier: FanoutTier
 ): Promise<Response> {
-  if (!isGripAnswer(response)) return response
+  // A cached instruction already parsed: no body read, no parse (instruct-memo.ts).
+  const remembered = rememberedInstruct(response, tier.maxChannels)
+  if (!remembered && !isGripAnswer(response)) return response
   if (replayBody === undefined) {
     await response.body?.cancel()
     throw new GatewayError(
@@ -44,15 +48,7 @@ async function interpret(
       'Request too large to accept GRIP instruct.'
     )
   }
-  // A stream hold's initial body may be of any size (conformance 14); other instructions not.
-  const isStream = response.headers.get('grip-hold') === 'stream'
-  const body = await readUpTo(response, isStream ? STREAM_BODY_LIMIT : GRIP_BODY_LIMIT)
-  if (body === undefined) throw badInstruct('instruction body exceeds the limit')
-  const parsed = parseInstruct(response.status, response.headers, body, {
-    maxChannels: tier.maxChannels,
-  })
-  if (!parsed.ok) throw badInstruct(parsed.error)
-  const instruct = parsed.value
+  const instruct = remembered ?? (await readInstruct(response, tier.maxChannels))
 
   const origin: OriginAgain = {
     replay: async (lastIds) => {
@@ -72,6 +68,18 @@ async function interpret(
     return toResponse(instruct.response, client.method)
   }
   return tier.hold(client, instruct, origin)
+}
+
+/** Reads and parses an origin's (or the cache's) instruction; 502 when it is not one. */
+async function readInstruct(response: Response, maxChannels: number): Promise<Instruct> {
+  // A stream hold's initial body may be of any size (conformance 14); other instructions not.
+  const isStream = response.headers.get('grip-hold') === 'stream'
+  const body = await readUpTo(response, isStream ? STREAM_BODY_LIMIT : GRIP_BODY_LIMIT)
+  if (body === undefined) throw badInstruct('instruction body exceeds the limit')
+  const parsed = parseInstruct(response.status, response.headers, body, { maxChannels })
+  if (!parsed.ok) throw badInstruct(parsed.error)
+  rememberInstruct(response, parsed.value, maxChannels)
+  return parsed.value
 }
 
 function badInstruct(detail: string): GatewayError {

@@ -227,5 +227,28 @@ export function runCacheStoreContract(name: string, make: () => CacheStore): voi
         expect(await present()).toEqual(['gw.test/2', 'gw.test/3'])
       })
     })
+
+    // Stores with their own fence (FillMark; the Workers store): the others skip these.
+    const fenced = typeof make().beginFill === 'function'
+    describe.skipIf(!fenced)('fill marks (stores with beginFill)', () => {
+      it('refuses a put whose mark predates a purge of its keys, hard or soft', async () => {
+        for (const soft of [false, true]) {
+          const mark = await store.beginFill!()
+          await store.purge(['k'], soft)
+          await store.put(storedEntry({ primaryKey: 'gw.test/m', surrogateKeys: ['k'] }), mark)
+          expect(await store.lookup('gw.test/m', NOW)).toEqual([])
+        }
+      })
+
+      it('stores a put whose mark follows the purge, or whose keys were not purged', async () => {
+        const before = await store.beginFill!()
+        await store.purge(['k'], false)
+        await store.put(storedEntry({ primaryKey: 'gw.test/other', surrogateKeys: ['j'] }), before)
+        const after = await store.beginFill!()
+        await store.put(storedEntry({ primaryKey: 'gw.test/m', surrogateKeys: ['k'] }), after)
+        expect((await store.lookup('gw.test/other', NOW)).length).toBe(1)
+        expect((await store.lookup('gw.test/m', NOW)).length).toBe(1)
+      })
+    })
   })
 }

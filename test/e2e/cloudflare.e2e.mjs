@@ -32,10 +32,26 @@ function expectEqual(actual, expected, what) {
   }
 }
 
-/** A small origin for what the demo has not: a slow answer and a gzip body (under /edge/). */
+/**
+ * A small origin for what the demo has not (under /edge/): a slow answer, a gzip body, and
+ * `/edge/race/<name>?tag=<key>&by=<header>`: a cacheable answer naming the resource's current
+ * version (`bump(name)` moves it on, as a publisher updating its data would), tagged with `key`
+ * in `Surrogate-Key` or `Cache-Tag`.
+ */
 async function startEdgeCaseOrigin() {
+  const versions = new Map()
   const server = http.createServer((req, res) => {
-    if (req.url === '/edge/slow') setTimeout(() => res.end('late'), 3000)
+    const url = new URL(req.url, 'http://origin')
+    if (url.pathname.startsWith('/edge/race/')) {
+      const name = url.pathname.slice('/edge/race/'.length)
+      const header = url.searchParams.get('by') === 'cache-tag' ? 'cache-tag' : 'surrogate-key'
+      res.writeHead(200, {
+        'content-type': 'text/plain',
+        'cache-control': 'public, max-age=300',
+        [header]: url.searchParams.get('tag') ?? 'race',
+      })
+      res.end(`${name} v${versions.get(name) ?? 1}`)
+    } else if (req.url === '/edge/slow') setTimeout(() => res.end('late'), 3000)
     else if (req.url === '/edge/gzip') {
       const body = gzipSync('compressed at the origin')
       res.writeHead(200, {
@@ -50,6 +66,7 @@ async function startEdgeCaseOrigin() {
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
   return {
     url: `http://127.0.0.1:${server.address().port}`,
+    bump: (name) => versions.set(name, (versions.get(name) ?? 1) + 1),
     close: () => new Promise((resolve) => server.close(resolve) && server.closeAllConnections()),
   }
 }
@@ -245,6 +262,84 @@ const PULL_CASES = {
   },
 }
 
+/**
+ * A publish, sent again (at most 3 times) when wrangler dev's own proxy answers 503 "Your worker
+ * restarted mid-request": under load its fetch to the Worker can fail, and it retries only GET
+ * and HEAD itself. Publishing twice purges twice, which changes nothing the race checks.
+ */
+async function publishRetryingDevRestarts(gw, item, onRetry) {
+  for (let attempt = 1; ; attempt += 1) {
+    const response = await fetch(`${gw}/publish/`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify(item),
+    })
+    const body = await response.text()
+    const devRestart = response.status === 503 && body.startsWith('Your worker restarted')
+    if (!devRestart || attempt === 3) return { status: response.status, body }
+    onRetry()
+  }
+}
+
+/** Rounds of the publish-right-after-MISS race (issue #16); `E2E_RACE_ROUNDS` overrides. */
+const RACE_ROUNDS = Number(process.env.E2E_RACE_ROUNDS ?? 1000)
+/** Channels the rounds cycle through (each is a ChannelRoom object under wrangler dev). */
+const RACE_CHANNELS = 16
+
+/**
+ * Issue #16 part 1: pull a tagged resource once (a MISS, being stored), publish on its channel
+ * as soon as the MISS answered, pull again: the second pull must never return the content from
+ * before the publish. Half the rounds tag with Surrogate-Key, half with Cache-Tag; every other
+ * pair publishes as soon as the head arrived, before the body is read (the fill still in flight).
+ */
+const RACE_CASES = {
+  [`publish right after a MISS, ${RACE_ROUNDS} rounds: the next pull is never stale`]: async ({
+    gw,
+    origins,
+  }) => {
+    const run = Date.now().toString(36)
+    const started = performance.now()
+    const stale = []
+    let retried = 0
+    const spent = { pull: 0, publish: 0, again: 0 }
+    let mark = performance.now()
+    const lap = (phase) => {
+      const now = performance.now()
+      spent[phase] += now - mark
+      mark = now
+    }
+    for (let round = 0; round < RACE_ROUNDS; round += 1) {
+      mark = performance.now()
+      const name = `${run}-${round}`
+      const channel = `race-${round % RACE_CHANNELS}`
+      const by = round % 2 === 0 ? 'surrogate-key' : 'cache-tag'
+      const early = round % 4 >= 2
+      const url = `${gw}/edge/race/${name}?tag=${channel}&by=${by}`
+      // fetch (keep-alive) resolves once the head arrived; the body is read when said.
+      const first = await fetch(url)
+      const outcome = [first.status, first.headers.get('x-cache')]
+      expectEqual(outcome, [200, 'MISS'], `round ${round} first`)
+      if (!early) await first.text()
+      lap('pull')
+      origins.bumpRace(name)
+      const item = { items: [{ channel, formats: { 'http-stream': { content: 'x\n' } } }] }
+      const published = await publishRetryingDevRestarts(gw, item, () => (retried += 1))
+      expectEqual(published.status, 200, `round ${round} publish (${published.body})`)
+      if (early) await first.text()
+      lap('publish')
+      const second = await (await fetch(url)).text()
+      lap('again')
+      if (second !== `${name} v2`) stale.push({ round, by, early, got: second })
+    }
+    const seconds = ((performance.now() - started) / 1000).toFixed(1)
+    const ms = (phase) => (spent[phase] / RACE_ROUNDS).toFixed(0)
+    console.log(
+      `     ${RACE_ROUNDS} rounds in ${seconds} s, ${stale.length} stale; per round: MISS ${ms('pull')} ms, publish ${ms('publish')} ms, pull again ${ms('again')} ms; publishes resent after a wrangler dev restart: ${retried}`
+    )
+    expectEqual(stale.slice(0, 5), [], `stale pulls (${stale.length} of ${RACE_ROUNDS})`)
+  },
+}
+
 /** Every case, in the order they run. */
 /** An SSE (or any streamed) response read until `marker` shows up. */
 async function readUntil(url, marker, start = async () => {}) {
@@ -396,7 +491,7 @@ const SERVE_GRIP_CASES = {
   },
 }
 
-const CASES = { ...PULL_CASES, ...REALTIME_CASES, ...SERVE_GRIP_CASES }
+const CASES = { ...PULL_CASES, ...RACE_CASES, ...REALTIME_CASES, ...SERVE_GRIP_CASES }
 
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'gripgate-e2e-cf-'))
@@ -419,7 +514,12 @@ async function main() {
   let failed = 0
   try {
     worker = await startWorker(configFile, await freePort(), join(dir, 'state'))
-    const context = { gw: worker.url, origins, publishKey: PUBLISH_KEY, gripKey: GRIP_KEY }
+    const context = {
+      gw: worker.url,
+      origins: { ...origins, bumpRace: edge.bump },
+      publishKey: PUBLISH_KEY,
+      gripKey: GRIP_KEY,
+    }
     for (const [name, run] of Object.entries(CASES)) {
       try {
         await run(context)

@@ -61,6 +61,25 @@ describe('the pull path through the Worker (SELF)', () => {
     expect((await get(path)).headers.get('x-cache')).not.toBe('HIT')
   })
 
+  // Issue #16: the store used to finish after the response (waitUntil), so a purge right after
+  // a MISS could find nothing and the late store landed afterwards. A MISS read to its end is
+  // now stored and indexed, and a purge then always removes it.
+  // Rounds, not timing: each one is the whole race; the test timeout allows for a loaded machine.
+  it('a purge right after a MISS was read finds the entry; the next pull is fresh', {
+    timeout: 60_000,
+  }, async () => {
+    for (let round = 0; round < 10; round += 1) {
+      const id = unique()
+      const path = `/cached/race-${id}?keys=race-${id}`
+      const before = await (await get(path)).text()
+      const answer = await purge({ keys: [`race-${id}`] })
+      expect(await answer.json()).toMatchObject({ purged: 1 })
+      const after = await get(path)
+      expect(after.headers.get('x-cache')).toBe('MISS')
+      expect(await after.text()).not.toBe(before)
+    }
+  })
+
   it('refuses a purge without the publish key', async () => {
     const answer = await purge({ keys: ['x'] }, 'not-the-key')
     expect(answer.status).toBe(401)

@@ -79,7 +79,8 @@ describe('purge through the TagIndex Durable Object', () => {
     const store = cacheApiStore(freshNamespace(), {
       zonePurger: zone,
       index: {
-        register: async () => undefined,
+        mark: async () => 0,
+        register: async () => ({ stored: true, generation: 0 }),
         forget: async () => undefined,
         take: async () => {
           throw new Error('index down')

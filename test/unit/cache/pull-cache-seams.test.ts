@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { FaultyStore } from '../../fakes/faulty-store.ts'
+import { GatedStore } from '../../fakes/gated-store.ts'
 import { deferred, harness, resource } from '../../helpers/pull-cache-harness.ts'
 
 const faultyStore = () => new FaultyStore({ maxBytes: 1 << 22, maxObjectBytes: 1 << 20 })
@@ -102,5 +103,49 @@ describe('PullCache time is the injected Clock', () => {
       headers: { range: 'bytes=0-1', 'if-range': 'Thursday, 01-Jan-99 00:00:00 GMT' },
     })
     expect([partial.status, partial.body]).toEqual([206, 'he'])
+  })
+})
+
+// Issue #16: stores shared by many processes fence fills themselves (FillMark), and their
+// writes may outlast the response; a MISS read to its end must be stored all the same.
+describe('PullCache over a store with its own fence and slow writes', () => {
+  it('takes the mark before asking the origin and hands it back with the put', async () => {
+    const store = new GatedStore({ maxBytes: 1 << 22, maxObjectBytes: 1 << 20 })
+    const answer = resource(CACHEABLE)
+    const h = harness(
+      (request) => {
+        store.events.push('origin')
+        return answer(request)
+      },
+      { store }
+    )
+    expect((await h.send('/items')).xCache).toBe('MISS')
+    expect(store.events).toEqual(['mark 1', 'origin', 'put 1', 'put 1 done'])
+  })
+
+  it('ends the body only once the store is done, holding back its last byte', async () => {
+    const store = new GatedStore({ maxBytes: 1 << 22, maxObjectBytes: 1 << 20 })
+    store.close()
+    const h = harness(resource({ ...CACHEABLE, 'content-length': '5' }), { store })
+    const reader = (await h.start('/items')).body!.getReader()
+    let received = ''
+    while (received.length < 4) {
+      const next = await reader.read()
+      if (next.done) throw new Error('the body ended before the store was done')
+      received += new TextDecoder().decode(next.value)
+    }
+    expect(received).toBe('hell')
+    // The last byte waits for the store (a wrong implementation answers at once).
+    const pending = reader.read()
+    const waited = await Promise.race([
+      pending.then(() => 'read'),
+      new Promise<string>((resolve) => setTimeout(() => resolve('waiting'), 50)),
+    ])
+    expect(waited).toBe('waiting')
+    store.open()
+    const last = await pending
+    expect(new TextDecoder().decode(last.value)).toBe('o')
+    expect(store.events.at(-1)).toBe('put 1 done')
+    expect((await reader.read()).done).toBe(true)
   })
 })

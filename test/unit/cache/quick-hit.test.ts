@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest'
 import type { PullCacheDeps } from '../../../src/cache/pull-cache.ts'
 import { isPlainGet } from '../../../src/cache/quick-hit.ts'
+import { storedHitOf } from '../../../src/cache/stored-hit.ts'
 import type { OriginConfig } from '../../../src/config/types.ts'
 import { isMarkedPlain } from '../../../src/grip/grip-response.ts'
 import { forwarderFor } from '../../../src/proxy/forward.ts'
@@ -35,6 +36,8 @@ function harness(
       body: await response.text(),
       /** Served by the quick path. */
       plain: isMarkedPlain(response),
+      /** Served by the quick path as a GRIP instruction, marked with its entry. */
+      stored: storedHitOf(response) !== undefined,
     }
   }
   return { clock, origin, cache, get }
@@ -85,7 +88,7 @@ describe('quick cache hits answer as the full path does', () => {
         h.clock.advance(wait)
         const full = await h.get(init)
         const quick = await h.get(init)
-        expect(quick).toEqual({ ...full, plain: quick.plain })
+        expect(quick).toEqual({ ...full, plain: quick.plain, stored: false })
       }
       expect(h.origin.requests).toHaveLength(1)
     })
@@ -116,19 +119,33 @@ describe('quick cache hits answer as the full path does', () => {
     expect((await h.get()).headers).toContainEqual(['x-cache', 'MISS'])
   })
 
-  it('leaves no-cache responses and GRIP instructions to the full path', async () => {
-    const instructions: Record<string, string>[] = [
-      { 'cache-control': 'max-age=60, no-cache' },
-      { 'cache-control': 'max-age=60', 'grip-hold': 'stream', 'grip-channel': 'c' },
-      { 'cache-control': 'max-age=60', 'content-type': 'application/grip-instruct' },
-    ]
-    for (const headers of instructions) {
+  it('leaves no-cache responses to the full path', async () => {
+    const h = harness({ 'cache-control': 'max-age=60, no-cache' })
+    await h.get()
+    await h.get()
+    expect(await h.get()).toMatchObject({ plain: false, stored: false })
+  })
+
+  // Issue #15: a cached hold skips the RFC 9111 work; the GRIP step acts on the answer.
+  it.each<Record<string, string>>([
+    { 'cache-control': 'max-age=60', 'grip-hold': 'stream', 'grip-channel': 'c' },
+    { 'cache-control': 'max-age=60', 'content-type': 'application/grip-instruct' },
+  ])(
+    'answers the GRIP instruction %j quick to the gateway only, marked with its entry',
+    async (headers) => {
       const h = harness(headers)
       await h.get()
-      await h.get()
-      expect((await h.get()).plain).toBe(false)
+      h.clock.advance(1_500)
+      const full = await h.get()
+      const quick = await h.get()
+      expect(full).toMatchObject({ plain: false, stored: false })
+      expect(quick).toEqual({ ...full, stored: true })
+      // The front door never writes an instruction to a client.
+      const url = new URL('http://gw.test/a?q=1')
+      expect(await h.cache.quickGet(url, { host: 'gw.test' })).toBeUndefined()
+      expect(h.origin.requests).toHaveLength(1)
     }
-  })
+  )
 
   // Issue #12 item 13: a client's directives are ignored by default, by both paths alike.
   it.each<Record<string, string>>([

@@ -46,6 +46,31 @@ describe('MemoryHistoryStore', () => {
     expect(store.snapshot()).toMatchObject({ channels: 1, items: 1 })
   })
 
+  // Issue #15's storm: subscribers resuming from one point share one answer (and its join).
+  it('answers the same lookup with the same array until the channel changes', async () => {
+    const clock = new FakeClock()
+    const store = new MemoryHistoryStore({ clock, policy: () => ({ size: 4, ttlMs: 1_000 }) })
+    for (const id of ['1', '2', '3']) store.appendNow(historyItem('c', id))
+    const first = store.itemsAfterNow('c', '1')
+    expect(store.itemsAfterNow('c', '1')).toBe(first)
+    const ids = (found: typeof first) => (found === 'unknown' ? found : found.map((i) => i.id))
+    expect(ids(store.itemsAfterNow('c', '2'))).toEqual(['3'])
+    store.appendNow(historyItem('c', '4'))
+    const after = store.itemsAfterNow('c', '1')
+    expect(after).not.toBe(first)
+    expect(ids(after)).toEqual(['2', '3', '4'])
+    expect(ids(first)).toEqual(['2', '3'])
+    // The oldest item leaving the ring leaves the answer from a later point as it was.
+    store.appendNow(historyItem('c', '5'))
+    const from3 = store.itemsAfterNow('c', '3')
+    store.appendNow(historyItem('c', '6'))
+    expect(ids(store.itemsAfterNow('c', '1'))).toBe('unknown')
+    expect(ids(store.itemsAfterNow('c', '3'))).toEqual(['4', '5', '6'])
+    expect(ids(from3)).toEqual(['4', '5'])
+    clock.advance(2_000)
+    expect(store.itemsAfterNow('c', '3')).toBe('unknown')
+  })
+
   it('stays bounded over many items (the ring compacts)', async () => {
     const store = new MemoryHistoryStore({ clock: new FakeClock(), policy })
     for (let i = 0; i < 1_000; i++) store.appendNow(historyItem('c', String(i)))

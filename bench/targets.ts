@@ -109,12 +109,15 @@ export interface GripgateWorkers {
 
 /**
  * `nodeArgs` go before the script, e.g. `--cpu-prof --cpu-prof-dir=DIR` to profile the publish
- * path; `cluster` runs it as several workers (bench/cluster.ts).
+ * path; `cluster` runs it as several workers (bench/cluster.ts). `logLevel` is `warn` unless
+ * said: no access log, as nginx runs here with `access_log off` (bench/access-log.ts measures
+ * what the access log costs).
  */
 export async function startGripgate(
   origins: Origins,
   nodeArgs: string[] = [],
-  cluster?: GripgateWorkers
+  cluster?: GripgateWorkers,
+  logLevel: 'info' | 'warn' = 'warn'
 ): Promise<Target> {
   const dir = await mkdtemp(join(tmpdir(), 'gripgate-bench-'))
   const port = await freePort()
@@ -134,7 +137,11 @@ export async function startGripgate(
     limits: { maxConnections: 200_000 },
     ...(cluster?.redisUrl ? { cluster: { redis: { url: cluster.redisUrl } } } : {}),
   }
-  const serveArgs = cluster ? ['--workers', String(cluster.workers)] : []
+  const serveArgs = [
+    '--log-level',
+    logLevel,
+    ...(cluster ? ['--workers', String(cluster.workers)] : []),
+  ]
   const child = await startGripgateServe(dir, config, port, nodeArgs, serveArgs)
   const base = `http://127.0.0.1:${port}`
   const stopAll = async () => {
@@ -143,7 +150,7 @@ export async function startGripgate(
   }
   try {
     // Workers each load the TypeScript sources; on 2 busy cores 7 of them take a while.
-    const startMs = cluster ? 90_000 : 20_000
+    const startMs = cluster ? 90_000 : 60_000
     await waitFor(() => answers(`${base}/cached/ready`), startMs, 'gripgate')
     // The port answers once the first worker listens; node:cluster hands connections only to
     // workers that listen, so wait for all of them, or the first would get more than its share.

@@ -96,13 +96,21 @@ async function main(): Promise<number> {
   if (!pushpin)
     skip('Pushpin, which stands in for Fanout locally, is not installed (apt-get install pushpin).')
 
+  const fastly = spawnSync(process.execPath, [`${root}/scripts/fastly.mjs`, '--path'], {
+    encoding: 'utf8',
+  }).stdout.trim()
+  if (!fastly)
+    skip(
+      'The Fastly CLI is not installed: npm install --no-save @fastly/cli-linux-x64@16.1.0, or fastly on the PATH.'
+    )
+
   if (spawnSync('npm', ['run', 'build:fastly'], { cwd: root, stdio: 'inherit' }).status !== 0)
     return 1
   const origin = await startDemoOrigin(9000)
   // The CLI writes its config under $HOME: give it a throwaway one.
   const home = mkdtempSync(join(tmpdir(), 'gripgate-fastly-'))
   const serve = spawn(
-    `${root}/node_modules/@fastly/cli-linux-x64/fastly`,
+    fastly,
     [
       'compute',
       'serve',

@@ -6,11 +6,13 @@
  */
 
 import type { Context } from 'hono'
+import type { AdminHooks } from './admin/admin-route.ts'
 import type { PullPath } from './cache/pull-path.ts'
 import type { CacheStore } from './cache/store.ts'
 import type { GatewayConfig, OriginConfig, RouteCacheConfig } from './config/types.ts'
 import type { FanoutTier } from './fanout.ts'
 import type { HeldStreamOpener } from './held-stream.ts'
+import type { Metrics } from './metrics/metrics.ts'
 import type { Purger } from './purge/purger.ts'
 import type { WebSocketAcceptor } from './ws-socket.ts'
 
@@ -89,6 +91,10 @@ export interface Platform {
    * `CF-Connecting-IP`), for `X-Forwarded-For`; absent or undefined when unknown.
    */
   clientAddress?: (c: Context) => string | undefined
+  /** Counts origin requests, publishes and purges (src/metrics/); absent: not counted. */
+  metrics?: Metrics
+  /** Readiness and the metrics export for the admin endpoints; absent: always ready, no /metrics. */
+  admin?: AdminHooks
 }
 
 /** The origin could not be reached (connection refused, DNS, reset before the head). */

@@ -16,6 +16,11 @@ export interface GatewayEnv extends FanoutEnv {
   CF_ZONE_ID?: string
   /** API token with Zone.Cache Purge permission; set it as a secret (`wrangler secret put`). */
   CF_API_TOKEN?: string
+  /**
+   * Milliseconds between two `metrics` log lines of an isolate (default 60000; `0`: after
+   * every request; `off`: none). docs/cloudflare.md, "Metrics".
+   */
+  GRIPGATE_METRICS_LOG_MS?: string
   /** The surrogate-key index of the Cache API store. */
   TAGS: DurableObjectNamespace<TagIndex>
 }

@@ -6,6 +6,7 @@
  */
 import { waitUntil } from 'cloudflare:workers'
 import type { GatewayConfig } from '../../src/config/types.ts'
+import type { Metrics } from '../../src/metrics/metrics.ts'
 import type { Clock, Platform, WaitUntil } from '../../src/platform.ts'
 import { scheduleChained } from '../../src/timers.ts'
 import { CacheApiStore, type TagIndexClient } from './cache-store.ts'
@@ -26,6 +27,14 @@ export const workersClock: Clock = {
 /** Parts of the platform another module supplies (the fanout tier of edge/cloudflare/fanout/). */
 export type PlatformExtras = Pick<Platform, 'fanout' | 'websocket'>
 
+/** The metric log interval of `GRIPGATE_METRICS_LOG_MS`: ms, or undefined for `off`. */
+export function metricsLogInterval(value: string | undefined): number | undefined {
+  const text = value?.trim()
+  if (text === 'off') return undefined
+  const ms = Number(text)
+  return text && Number.isFinite(ms) && ms >= 0 ? ms : 60_000
+}
+
 /** What the Cloudflare platform is built from; the defaults are the Workers globals. */
 export interface CloudflarePlatformOptions extends PlatformExtras {
   env: GatewayEnv
@@ -33,6 +42,8 @@ export interface CloudflarePlatformOptions extends PlatformExtras {
   cache?: Cache
   fetch?: typeof fetch
   waitUntil?: WaitUntil
+  /** Counts origin requests, publishes and purges for the metric log lines. */
+  metrics?: Metrics
 }
 
 /** The cache namespace in use: `GRIPGATE_CACHE_NAMESPACE`, or `default`. */
@@ -79,5 +90,6 @@ export function cloudflarePlatform(options: CloudflarePlatformOptions): Platform
     fanout: options.fanout,
     websocket: options.websocket,
     clientAddress: (c) => cloudflareClientAddress(c.req.raw.headers),
+    ...(options.metrics ? { metrics: options.metrics } : {}),
   }
 }

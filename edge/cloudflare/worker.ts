@@ -6,11 +6,24 @@
 import type { ConfigProblem } from '../../src/config/types.ts'
 import { GatewayError } from '../../src/errors.ts'
 import { createGateway, type Gateway } from '../../src/gateway.ts'
+import { MetricsLogReporter } from '../../src/metrics/log-reporter.ts'
+import { CountingMetrics } from '../../src/metrics/metrics.ts'
 import type { Result } from '../../src/result.ts'
 import { configFromEnv } from './config.ts'
 import type { GatewayEnv } from './env.ts'
 import { workersLogger } from './logger.ts'
-import { cloudflarePlatform, type PlatformExtras } from './platform.ts'
+import {
+  cloudflarePlatform,
+  metricsLogInterval,
+  type PlatformExtras,
+  workersClock,
+} from './platform.ts'
+
+/** An isolate's gateway and, unless turned off, its metric log lines. */
+interface Built {
+  gateway: Gateway
+  reporter: MetricsLogReporter | undefined
+}
 
 /** How the entry completes the platform. */
 export interface WorkerOptions {
@@ -26,7 +39,7 @@ export interface GatewayWorker {
 /** Builds the Worker's handler; the gateway is made on the first request of each isolate. */
 export function createWorker(options: WorkerOptions = {}): GatewayWorker {
   // Keyed by env: the same object for every request of an isolate, a new one in tests.
-  const built = new WeakMap<GatewayEnv, Result<Gateway, ConfigProblem[]>>()
+  const built = new WeakMap<GatewayEnv, Result<Built, ConfigProblem[]>>()
   const gatewayFor = (env: GatewayEnv) => {
     let gateway = built.get(env)
     if (!gateway) {
@@ -46,12 +59,16 @@ export function createWorker(options: WorkerOptions = {}): GatewayWorker {
           { extras: { problems: gateway.error } }
         ).getResponse()
       }
-      return withRawEncoding(await gateway.value.app.fetch(request, env, ctx))
+      const { app } = gateway.value.gateway
+      const response = withRawEncoding(await app.fetch(request, env, ctx))
+      const reporter = gateway.value.reporter
+      if (reporter) ctx.waitUntil(reporter.afterRequest().catch(() => {}))
+      return response
     },
   }
 }
 
-function buildGateway(env: GatewayEnv, options: WorkerOptions): Result<Gateway, ConfigProblem[]> {
+function buildGateway(env: GatewayEnv, options: WorkerOptions): Result<Built, ConfigProblem[]> {
   const config = configFromEnv(env)
   const logger = workersLogger(env.GRIPGATE_LOG)
   if (!config.ok) {
@@ -63,8 +80,28 @@ function buildGateway(env: GatewayEnv, options: WorkerOptions): Result<Gateway, 
     if (origin.hostHeader)
       logger.warn('hostHeader is not supported on Workers: Host is the origin URL host', { name })
   }
-  const platform = cloudflarePlatform({ env, config: config.value, ...options.extras?.(env) })
-  return { ok: true, value: createGateway(platform, config.value) }
+  const metrics = new CountingMetrics()
+  const platform = cloudflarePlatform({
+    env,
+    config: config.value,
+    metrics,
+    ...options.extras?.(env),
+  })
+  const gateway = createGateway(platform, config.value)
+  const intervalMs = metricsLogInterval(env.GRIPGATE_METRICS_LOG_MS)
+  // The held connections are counted in the channel holders (Durable Objects), which
+  // /_gripgate/stats asks; a log line reads this isolate's counters only.
+  const reporter =
+    intervalMs === undefined
+      ? undefined
+      : new MetricsLogReporter({
+          counts: metrics,
+          sources: async () => ({ tier: {}, cache: gateway.pullPath.stats() }),
+          logger,
+          now: () => workersClock.now(),
+          intervalMs,
+        })
+  return { ok: true, value: { gateway, reporter } }
 }
 
 /**

@@ -11,6 +11,8 @@ import type { ConfigProblem } from '../../src/config/types.ts'
 import { GatewayError, problemResponse } from '../../src/errors.ts'
 import { createGateway, type Gateway } from '../../src/gateway.ts'
 import { gripSigState } from '../../src/grip/fanout-sig.ts'
+import { MetricsLogReporter } from '../../src/metrics/log-reporter.ts'
+import type { CountingMetrics } from '../../src/metrics/metrics.ts'
 import type { Clock, Logger, Platform } from '../../src/platform.ts'
 import type { Purger } from '../../src/purge/purger.ts'
 import type { Result } from '../../src/result.ts'
@@ -38,6 +40,11 @@ export interface FastlyAppDeps {
    * to write `X-Forwarded-For` itself, as nothing else vouches for the chain it carries.
    */
   clientAddress?: (c: Context) => string | undefined
+  /**
+   * Counts origin requests, publishes and purges; each request that counted something is
+   * followed by one `metrics` log line (docs/fastly.md, "Metrics"). Absent: no counting.
+   */
+  metrics?: CountingMetrics
 }
 
 /** The platform for one loaded settings object. */
@@ -67,12 +74,24 @@ export function fastlyPlatform(settings: FastlySettings, deps: FastlyAppDeps): P
       )
     },
     ...(deps.clientAddress ? { clientAddress: deps.clientAddress } : {}),
+    ...(deps.metrics ? { metrics: deps.metrics } : {}),
   }
 }
 
 /** Builds the Fastly app: settings first, then the one gateway for them. */
 export function createFastlyApp(deps: FastlyAppDeps): Hono {
   const gateways = new WeakMap<FastlySettings, Gateway>()
+  const metrics = deps.metrics
+  // Fastly runs each request in a fresh instance: a line after every request that counted.
+  const reporter =
+    metrics &&
+    new MetricsLogReporter({
+      counts: metrics,
+      sources: async () => ({ tier: {}, cache: {} }),
+      logger: deps.logger,
+      now: deps.now ?? Date.now,
+      intervalMs: 0,
+    })
   const app = new Hono()
   app.all('*', async (c) => {
     const loaded = await deps.settings()
@@ -87,7 +106,9 @@ export function createFastlyApp(deps: FastlyAppDeps): Hono {
       gateways.set(loaded.value, gateway)
     }
     // The original request and the FetchEvent (for the client's address) go on untouched.
-    return gateway.app.fetch(c.req.raw, c.env, executionContext(c))
+    const response = await gateway.app.fetch(c.req.raw, c.env, executionContext(c))
+    await reporter?.afterRequest()
+    return response
   })
   app.onError((error, c) => {
     if (error instanceof GatewayError) return error.getResponse()

@@ -4,10 +4,12 @@
  */
 import { runCheck } from './commands/check.ts'
 import { runDemo } from './commands/demo.ts'
+import { listenProblem } from './commands/listen-error.ts'
 import { CliError } from './commands/load-config.ts'
 import { runPublish } from './commands/publish.ts'
 import { runPurge } from './commands/purge.ts'
 import { runServe } from './commands/serve.ts'
+import { packageVersion } from './version.ts'
 
 const USAGE = `Usage: gripgate <command> [options]
 
@@ -18,7 +20,7 @@ Commands:
   publish  publish one item (and purge its keys) through a running gateway
   purge    purge cached content by surrogate key through a running gateway
 
-Run gripgate <command> --help for a command's options.`
+Run gripgate <command> --help for a command's options; gripgate --version prints the version.`
 
 type Command = (argv: string[], out: (line: string) => void) => Promise<number>
 
@@ -38,6 +40,10 @@ export async function main(argv: string[]): Promise<number> {
     out(USAGE)
     return name === undefined ? 2 : 0
   }
+  if (name === '--version' || name === '-v' || name === 'version') {
+    out(packageVersion())
+    return 0
+  }
   const command = COMMANDS[name]
   if (!command) {
     process.stderr.write(`gripgate: unknown command "${name}"\n\n${USAGE}\n`)
@@ -49,6 +55,11 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof CliError) {
       process.stderr.write(`gripgate ${name}: ${error.message}\n`)
       return error.exitCode
+    }
+    const listen = listenProblem(error)
+    if (listen) {
+      process.stderr.write(`gripgate ${name}: ${listen}\n`)
+      return 1
     }
     process.stderr.write(`gripgate ${name}: ${(error as Error).stack ?? String(error)}\n`)
     return 1

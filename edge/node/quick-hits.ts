@@ -35,7 +35,8 @@ function plainUrl(incoming: IncomingMessage): URL | undefined {
 export async function serveQuickHit(
   cache: PullCache,
   incoming: IncomingMessage,
-  outgoing: ServerResponse
+  outgoing: ServerResponse,
+  extraHeaders: Record<string, string> = {}
 ): Promise<boolean> {
   if (incoming.method !== 'GET') return false
   const url = plainUrl(incoming)
@@ -46,7 +47,10 @@ export async function serveQuickHit(
   if (!answer) return false
   // Sized like the gateway's answers (@hono/node-server adds Content-Length to a byte body):
   // the head is built by writeHead, before end() could add it.
+  // `extraHeaders` (the request id) go in the same object: a header set on the response
+  // beforehand would send writeHead down Node's slower merging path.
   outgoing.writeHead(answer.status, {
+    ...extraHeaders,
     ...answer.headers,
     'content-length': String(answer.body.byteLength),
   })

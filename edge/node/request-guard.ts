@@ -18,10 +18,11 @@ const DETAIL = 'a request may carry one Host field'
  */
 const refusedSockets = new WeakSet<object>()
 
-/** Answers 400 and returns true when `incoming` must not be served. */
+/** Answers 400 and returns true when `incoming` must not be served; `extraHeaders` go on the 400. */
 export function refuseAmbiguousRequest(
   incoming: IncomingMessage,
-  outgoing: ServerResponse
+  outgoing: ServerResponse,
+  extraHeaders: Record<string, string> = {}
 ): boolean {
   if (refusedSockets.has(incoming.socket)) return true
   // A list in one field (`Host: a, b`) is as ambiguous as two fields; @hono/node-server
@@ -30,6 +31,7 @@ export function refuseAmbiguousRequest(
   refusedSockets.add(incoming.socket)
   const body = `${JSON.stringify(new GatewayError('BAD_REQUEST', 400, DETAIL).toProblem())}\n`
   outgoing.writeHead(400, {
+    ...extraHeaders,
     'content-type': 'application/problem+json',
     'cache-control': 'no-store',
     'content-length': String(Buffer.byteLength(body)),

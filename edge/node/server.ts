@@ -14,23 +14,37 @@ import {
 } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import { createAdaptorServer, type HttpBindings } from '@hono/node-server'
+import type { Logger as Pino } from 'pino'
 import { WebSocketServer } from 'ws'
+import type { Readiness } from '../../src/admin/admin-route.ts'
 import { MemoryStore } from '../../src/cache/memory-store.ts'
 import {
   DEFAULT_ACK_TIMEOUT_MS,
   DEFAULT_HEARTBEAT_MS,
   DEFAULT_LEASE_MS,
 } from '../../src/config/schema.ts'
-import type { ClusterConfig, GatewayConfig } from '../../src/config/types.ts'
+import type { AdminConfig, ClusterConfig, GatewayConfig } from '../../src/config/types.ts'
 import { createGateway, type Gateway } from '../../src/gateway.ts'
 import type { HistoryPolicy } from '../../src/history/store.ts'
+import { CountingMetrics } from '../../src/metrics/metrics.ts'
 import type { Logger, Platform } from '../../src/platform.ts'
+import { isAdminPath, isPublishPath } from '../../src/proxy/classify.ts'
+import { matchRoute } from '../../src/proxy/routes.ts'
+import {
+  type AccessLogOptions,
+  type AccessNote,
+  logAccess,
+  REQUEST_ID,
+  requestIdOf,
+  setRequestId,
+} from './access-log.ts'
 import { answerClientErrors } from './client-errors.ts'
 import type { ClusterBus } from './cluster/bus.ts'
 import { type ClusterParts, clusterPlatform } from './cluster/cluster-platform.ts'
 import { RedisBus } from './cluster/redis-bus.ts'
 import { RedisHistoryStore } from './cluster/redis-history-store.ts'
-import { consoleLogger } from './logger.ts'
+import { consoleLogger, loggerOver } from './logger.ts'
+import { MetricsRegistry } from './metrics-registry.ts'
 import { NodeOrigin } from './origin.ts'
 import { answerOtherUpgradesPlainly } from './plain-upgrades.ts'
 import { serveQuickHit } from './quick-hits.ts'
@@ -44,7 +58,14 @@ export interface ServeOptions {
   config: GatewayConfig
   port: number
   host: string
+  /** The gateway's events; default `log`'s, else stderr at `GRIPGATE_LOG`. */
   logger?: Logger
+  /** Where the access log goes (one line per request, at info); absent: no access log. */
+  log?: Pino
+  /** The admin listener (/metrics, /healthz, /readyz, control API); default `config.admin`. */
+  admin?: AdminConfig
+  /** Labels on every exported series (a `--workers` worker's id). */
+  metricLabels?: Record<string, string>
   /**
    * The cluster bus of a `--workers` worker without Redis (the primary's relay); absent,
    * `config.cluster.redis` decides whether this process joins a cluster.
@@ -55,7 +76,17 @@ export interface ServeOptions {
 /** A running gateway. */
 export interface RunningGateway {
   url: string
-  gateway: Gateway
+  /** The admin listener's URL, when there is one. */
+  adminUrl: string | undefined
+  /** The gateway serving new requests now (a reload replaces it). */
+  readonly gateway: Gateway
+  /**
+   * Serves new requests with `config` (already validated), keeping the held connections and
+   * the cache; returns the sections that differ but only take effect on a restart.
+   */
+  reload(config: GatewayConfig): string[]
+  /** What `/readyz` answers now. */
+  readiness(): Readiness
   /** Client sockets open now, whatever state they are in (plain, held, upgraded). */
   connections(): number
   /** Stops accepting, lets in-flight requests finish, and closes the rest after `deadlineMs`. */
@@ -77,6 +108,9 @@ export function nodePlatform(
   bus?: ClusterBus
 ): Platform & {
   streams: SocketStreamOpener
+  metrics: CountingMetrics
+  /** The cluster's bus, when this process is a node of one. */
+  bus?: ClusterBus
   cluster?: ClusterParts
   close(graceMs?: number): Promise<void>
 } {
@@ -124,6 +158,8 @@ export function nodePlatform(
     store: cluster?.store ?? makeStore(),
     clock: systemClock,
     logger,
+    metrics: new CountingMetrics(),
+    ...(clusterBus ? { bus: clusterBus } : {}),
     websocket: nodeWebSocketAcceptor,
     streams,
     ...(cluster ? { cluster, fanout: cluster.fanout, purger: cluster.purger } : {}),
@@ -150,28 +186,64 @@ export function nodePlatform(
 }
 
 /**
- * node:http's `createServer` with quick cache hits answered before the framework
- * (quick-hits.ts); every other request goes to the gateway's listener as it came.
+ * node:http's `createServer` with a request id and the access log on every request
+ * (access-log.ts), and quick cache hits answered before the framework (quick-hits.ts); every
+ * other request goes to the gateway's listener as it came.
  */
-function frontDoor(gateway: Gateway): typeof createServer {
-  // nodePlatform gives a store, so the core's cache is there.
-  const cache = gateway.cache!
+function frontDoor(
+  current: () => Gateway,
+  access: AccessLogOptions | undefined
+): typeof createServer {
   const create = (serverOptions: ServerOptions, gatewayListener: RequestListener) =>
     createServer(serverOptions, (incoming, outgoing) => {
-      if (refuseAmbiguousRequest(incoming, outgoing)) return
-      serveQuickHit(cache, incoming, outgoing).then(
-        (served) => served || gatewayListener(incoming, outgoing),
-        () => gatewayListener(incoming, outgoing)
-      )
+      const id = requestIdOf(incoming)
+      const note: AccessNote = {}
+      if (access) logAccess(access, id, incoming, outgoing, note)
+      const onward = () => {
+        setRequestId(incoming, id)
+        outgoing.setHeader(REQUEST_ID, id)
+        gatewayListener(incoming, outgoing)
+      }
+      if (refuseAmbiguousRequest(incoming, outgoing, { [REQUEST_ID]: id })) return
+      // nodePlatform gives a store, so the core's cache is there (kept across reloads).
+      serveQuickHit(current().cache!, incoming, outgoing, { [REQUEST_ID]: id }).then((served) => {
+        if (served) note.cache = 'HIT'
+        else onward()
+      }, onward)
     })
   return create as typeof createServer
 }
 
 /** Starts the gateway and resolves once it listens. */
 export async function startGateway(options: ServeOptions): Promise<RunningGateway> {
-  const logger = options.logger ?? consoleLogger()
+  const logger = options.logger ?? (options.log ? loggerOver(options.log) : consoleLogger())
   const platform = nodePlatform(options.config, logger, options.bus)
-  const gateway = createGateway(platform, options.config)
+  let config = options.config
+  let closing: Promise<void> | undefined
+  const adminConfig = options.admin ?? config.admin
+  // Only with an admin listener: prom-client's default metrics watch GC and the event loop.
+  const registry = adminConfig ? new MetricsRegistry(options.metricLabels) : undefined
+  const readiness = (): Readiness => {
+    const checks: Readiness['checks'] = {
+      listening: server.listening || 'not listening',
+      draining: closing === undefined || 'shutting down',
+    }
+    if (platform.bus) checks.cluster = platform.bus.up || 'cluster bus unreachable'
+    return { ready: Object.values(checks).every((check) => check === true), checks }
+  }
+  platform.admin = {
+    readiness,
+    ...(registry && {
+      metrics: async () =>
+        registry.scrape({
+          counts: platform.metrics,
+          tier: await gateway.tier.stats(),
+          cache: gateway.pullPath.stats(),
+          store: platform.store?.usage?.(),
+        }),
+    }),
+  }
+  let gateway = createGateway(platform, config)
   await platform.cluster?.start()
   const server = createAdaptorServer({
     fetch: (request, env) => {
@@ -194,7 +266,20 @@ export async function startGateway(options: ServeOptions): Promise<RunningGatewa
         autoPong: false,
       }),
     },
-    createServer: frontDoor(gateway),
+    createServer: frontDoor(
+      () => gateway,
+      // Below info the access log is off: no listeners, nothing measured per request.
+      options.log?.isLevelEnabled('info')
+        ? {
+            log: options.log,
+            // Paths the gateway answers itself name no origin, whatever route would match.
+            originOf: (host, path) =>
+              isAdminPath(path) || (config.publish && isPublishPath(path, config.publish.path))
+                ? undefined
+                : matchRoute(config.routes, host ?? '', path)?.origin,
+          }
+        : undefined
+    ),
   }) as Server
   answerOtherUpgradesPlainly(server)
   answerClientErrors(server, logger)
@@ -205,18 +290,34 @@ export async function startGateway(options: ServeOptions): Promise<RunningGatewa
     sockets.add(socket)
     socket.once('close', () => sockets.delete(socket))
   })
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(options.port, options.host, () => {
-      server.off('error', reject)
-      resolve()
-    })
-  })
-  const address = server.address() as AddressInfo
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
-  const url = `http://${host}:${address.port}`
+  const url = await listen(server, options.port, options.host)
+  let admin: Server | undefined
+  let adminUrl: string | undefined
+  if (adminConfig) {
+    admin = createAdaptorServer({
+      fetch: (request) => gateway.admin.fetch(request),
+      hostname: adminConfig.host,
+    }) as Server
+    try {
+      adminUrl = await listen(admin, adminConfig.port, adminConfig.host)
+    } catch (error) {
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+      server.closeAllConnections()
+      await platform.cluster?.stop()
+      await platform.close(0)
+      throw error
+    }
+  }
 
-  let closing: Promise<void> | undefined
+  const reload = (next: GatewayConfig): string[] => {
+    const restart = RESTART_SECTIONS.filter(
+      (section) => JSON.stringify(config[section]) !== JSON.stringify(next[section])
+    )
+    gateway = createGateway(platform, next, gateway)
+    config = next
+    return restart
+  }
+
   const close = (deadlineMs = 10_000) => {
     closing ??= (async () => {
       const deadlineAt = Date.now() + deadlineMs
@@ -234,10 +335,43 @@ export async function startGateway(options: ServeOptions): Promise<RunningGatewa
       await closed
       clearInterval(sweep)
       clearTimeout(deadline)
+      // The admin listener stays up while draining, so /readyz says so; it goes last.
+      if (admin) {
+        const adminClosed = new Promise<void>((resolve) => admin!.close(() => resolve()))
+        admin.closeAllConnections()
+        await adminClosed
+      }
       await platform.cluster?.stop()
       await platform.close(Math.max(0, deadlineAt - Date.now()))
     })()
     return closing
   }
-  return { url, gateway, connections: () => sockets.size, close }
+  return {
+    url,
+    adminUrl,
+    get gateway() {
+      return gateway
+    },
+    reload,
+    readiness,
+    connections: () => sockets.size,
+    close,
+  }
+}
+
+/** Config sections read once at start: a reload that changes them is logged as needing a restart. */
+const RESTART_SECTIONS = ['cache', 'limits', 'cluster', 'history', 'admin'] as const
+
+/** Listens on `port` and `host`; resolves with the URL once listening. */
+async function listen(server: Server, port: number, host: string): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, host, () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  const address = server.address() as AddressInfo
+  const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address
+  return `http://${shown}:${address.port}`
 }

@@ -36,27 +36,55 @@ export async function isAuthorizedPublisher(
   return false
 }
 
+/** A publish key given in the URL (`src/publish/url-key.ts`), and whether the client is local. */
+export interface UrlCredentials {
+  key: string | undefined
+  /** The client is on this machine (a loopback peer): the only place a URL key is taken from. */
+  local: boolean
+}
+
 /**
  * Admits a request to the control plane (publish, purge, stats): the method first (405 with
- * `Allow`), then the publish key (401 with `WWW-Authenticate`), as Pushpin orders them.
+ * `Allow`), then the publish key (401 with `WWW-Authenticate`), as Pushpin orders them. The
+ * 401 says what was wrong: no credentials, credentials that are not Bearer, or a key that is
+ * not accepted (never which part of it).
  */
 export async function admitPublisher(
   request: Request,
   method: 'GET' | 'POST',
   keys: readonly string[],
-  nowMs: number
+  nowMs: number,
+  inUrl?: UrlCredentials
 ): Promise<void> {
   if (request.method !== method) {
     throw new GatewayError('METHOD_NOT_ALLOWED', 405, `use ${method}`, {
       headers: { allow: method },
     })
   }
-  if (!(await isAuthorizedPublisher(request.headers.get('authorization'), keys, nowMs))) {
-    throw new GatewayError(
-      'UNAUTHORIZED',
-      401,
-      'a publish key is required: Authorization: Bearer <key or JWT>',
-      { headers: { 'www-authenticate': 'Bearer realm="gripgate"' } }
+  const authorization = request.headers.get('authorization')
+  if (authorization !== null) {
+    if (bearerToken(authorization) === undefined) {
+      throw unauthorized('expected Authorization: Bearer <key or JWT>')
+    }
+    if (await isAuthorizedPublisher(authorization, keys, nowMs)) return
+    throw unauthorized(
+      'the publish key is not accepted: a key of publish.keys, or a JWT signed HS256 with one and not expired'
     )
   }
+  if (inUrl?.key !== undefined) {
+    if (!inUrl.local) {
+      throw unauthorized(
+        'a publish key in the URL is accepted only from this machine; send Authorization: Bearer <key or JWT>'
+      )
+    }
+    if (isKnownKey(inUrl.key, keys)) return
+    throw unauthorized('the publish key in the URL is not one of publish.keys')
+  }
+  throw unauthorized('a publish key is required: Authorization: Bearer <key or JWT>')
+}
+
+function unauthorized(detail: string): GatewayError {
+  return new GatewayError('UNAUTHORIZED', 401, detail, {
+    headers: { 'www-authenticate': 'Bearer realm="gripgate"' },
+  })
 }

@@ -3,7 +3,13 @@
  * The embedded default on Node, and the fake every unit test uses.
  * @module
  */
-import { type CacheStore, entrySize, type PurgeResult, type StoredResponse } from './store.ts'
+import {
+  type CacheStore,
+  entrySize,
+  type PurgeResult,
+  type StoredResponse,
+  type StoreUsage,
+} from './store.ts'
 
 /** Limits of a memory store. */
 export interface MemoryStoreOptions {
@@ -34,6 +40,10 @@ export class MemoryStore implements CacheStore {
   /** Number of stored variants. */
   get size(): number {
     return this.#entries.size
+  }
+
+  usage(): StoreUsage {
+    return { bytes: this.#bytes, objects: this.#entries.size }
   }
 
   async lookup(primaryKey: string, now: number): Promise<StoredResponse[]> {

@@ -36,6 +36,12 @@ export interface PurgeResult {
   purged: number
 }
 
+/** What a store holds now (the metrics' `gripgate_cache_bytes` and `_objects`). */
+export interface StoreUsage {
+  bytes: number
+  objects: number
+}
+
 /**
  * A store's own purge fence, for stores shared by many processes (the Cache API store on
  * Workers): a number taken when an origin fetch begins and handed back with that fetch's
@@ -67,6 +73,8 @@ export interface CacheStore {
   invalidate(primaryKey: string): Promise<number>
   /** Removes (hard) or marks stale (soft) every variant tagged with any of `keys`. */
   purge(keys: readonly string[], soft: boolean): Promise<PurgeResult>
+  /** What the store holds now; absent where the platform cannot tell (the Cache API). */
+  usage?(): StoreUsage
 }
 
 /** Approximate memory an entry holds, for byte-bounded stores. */

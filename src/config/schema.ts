@@ -257,6 +257,24 @@ const historySchema = z
     'Channel history: reconnecting subscribers (prev-id, Last-Event-ID, WebSocket subscribe with prev-id) resume from the gateway. Absent: off.'
   )
 
+const adminSchema = z
+  .strictObject({
+    port: z
+      .number()
+      .int()
+      .min(0)
+      .max(65535)
+      .describe('TCP port of the admin listener (0 picks a free one).'),
+    host: text()
+      .default('127.0.0.1')
+      .describe(
+        'Address the admin listener binds; loopback by default, since it answers /metrics and the control API.'
+      ),
+  })
+  .describe(
+    'A second listener for operators (Node): /metrics, /healthz, /readyz and the publish, purge and stats API (docs/operations.md). Absent: none, unless `gripgate serve --admin-port N`.'
+  )
+
 /**
  * The schema of the whole file. Secrets are resolved against `env`, so the
  * schema is built per parse; its input side (what `z.toJSONSchema` reads with
@@ -290,6 +308,12 @@ export function createConfigSchema(env: ConfigEnv) {
             .min(1)
             .describe('Bearer keys accepted by the publish endpoint.'),
           purge: publishPurgeSchema.prefault({}),
+          public: z
+            .boolean()
+            .default(true)
+            .describe(
+              'Answer publish, purge and stats on the public listener too; false keeps them on the admin listener only (`admin`, Node).'
+            ),
         })
         .optional()
         .describe('The publish endpoint; without it, publish and purge are not mounted.'),
@@ -303,6 +327,7 @@ export function createConfigSchema(env: ConfigEnv) {
           'Proxies in front of the gateway (addresses or CIDR ranges): their X-Forwarded-For is extended with their address instead of replaced by it. Default none.'
         ),
       history: historySchema.optional(),
+      admin: adminSchema.optional(),
     })
     .transform(({ $schema: _schema, ...config }) => config)
 }

@@ -63,6 +63,17 @@ export interface PublishConfig {
   path: string
   keys: string[]
   purge: PublishPurgeConfig
+  /**
+   * Whether the public listener answers publish, purge and stats (default true); false keeps
+   * them on the admin listener. Optional so hand-built configs (tests) may leave it out.
+   */
+  public?: boolean
+}
+
+/** The operators' listener (Node): metrics, health and the control API. */
+export interface AdminConfig {
+  port: number
+  host: string
 }
 
 /**
@@ -142,6 +153,8 @@ export interface GatewayConfig {
   trustedProxies?: string[]
   /** Absent: no history, reconnects recover through the origin as in Pushpin. */
   history?: HistoryConfig
+  /** Absent: no admin listener (unless the command line asks for one). */
+  admin?: AdminConfig
 }
 
 /** One problem in a config file, located by a JSON path such as `$.routes[0].origin`. */

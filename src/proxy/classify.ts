@@ -8,6 +8,7 @@
  */
 import type { RouteConfig } from '../config/types.ts'
 import type { GripSigState } from '../grip/fanout-sig.ts'
+import { pushpinPublishKey, type UrlKey } from '../publish/url-key.ts'
 import { matchRoute } from './routes.ts'
 
 /** Paths the gateway answers itself, never forwarded to an origin. */
@@ -37,7 +38,8 @@ export type HandoffReason = 'websocket' | 'event-stream' | 'realtime-route'
 
 /** What to do with a request. */
 export type Classification =
-  | { kind: 'publish' }
+  /** `urlKey`: the request is pushpin-publish's, with its GRIP URL's key (publish/url-key.ts). */
+  | { kind: 'publish'; urlKey?: UrlKey }
   | { kind: 'purge' }
   | { kind: 'stats' }
   | { kind: 'not-found' }
@@ -52,6 +54,11 @@ export interface ClassifyOptions {
   routes: readonly RouteConfig[]
   /** The publish path (`publish.path`); absent when publishing is not configured. */
   publishPath?: string
+  /**
+   * The publish path when this listener does not answer it (`publish.public: false`): it is
+   * still the gateway's own, never forwarded to an origin.
+   */
+  reservedPath?: string
   /** The request's `Grip-Sig`, already checked (`gripSigState`); `absent` without a front tier. */
   gripSig: GripSigState
   /** Whether realtime requests are handed off (a tier with a `front`); default true. */
@@ -85,6 +92,12 @@ export function handoffReason(
   return undefined
 }
 
+/** Whether `path` is the publish path; Pushpin takes it with or without its trailing slash. */
+export function isPublishPath(path: string, publishPath: string): boolean {
+  const bare = publishPath.replace(/\/$/, '')
+  return path === bare || path === `${bare}/`
+}
+
 /** Decides what to do with `request`; pure, so it is tested as a table. */
 export function classifyRequest(
   request: Pick<Request, 'method' | 'headers' | 'url'>,
@@ -93,13 +106,16 @@ export function classifyRequest(
   const url = new URL(request.url)
   const path = url.pathname
   if (options.publishPath !== undefined) {
-    // Pushpin takes the publish path with or without its trailing slash.
-    const bare = options.publishPath.replace(/\/$/, '')
-    if (path === bare || path === `${bare}/`) return { kind: 'publish' }
+    if (isPublishPath(path, options.publishPath)) return { kind: 'publish' }
+    const urlKey = pushpinPublishKey(url, options.publishPath)
+    if (urlKey) return { kind: 'publish', urlKey }
     if (path === `${ADMIN_PREFIX}purge`) return { kind: 'purge' }
     if (path === `${ADMIN_PREFIX}stats`) return { kind: 'stats' }
   }
   if (isAdminPath(path)) return { kind: 'not-found' }
+  if (options.reservedPath !== undefined && isPublishPath(path, options.reservedPath)) {
+    return { kind: 'not-found' }
+  }
   // Checked before the route: with the self-backend pattern, an unverifiable callback that
   // was handed off again would come straight back, in a loop.
   if (options.gripSig === 'invalid') return { kind: 'bad-signature' }

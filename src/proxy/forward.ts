@@ -8,6 +8,7 @@ import type { Forward } from '../cache/fill.ts'
 import { DEFAULT_IDLE_TIMEOUT_MS } from '../config/schema.ts'
 import type { OriginConfig } from '../config/types.ts'
 import { withIdleTimeout } from '../http/idle-timeout.ts'
+import type { Metrics } from '../metrics/metrics.ts'
 import {
   type Clock,
   type Logger,
@@ -30,6 +31,10 @@ export interface ForwardContext {
   logger?: Pick<Logger, 'warn'> | undefined
   /** Times the idle timeout (the platform's Clock); real timers when absent. */
   clock?: Pick<Clock, 'schedule'> | undefined
+  /** Counts the request by origin and status class, with its time to the response head. */
+  metrics?: Metrics | undefined
+  /** Reads the time for `metrics` (the platform's Clock); `Date.now` when absent. */
+  now?: (() => number) | undefined
 }
 
 /**
@@ -66,6 +71,9 @@ export function forwarderFor(
       init.duplex = 'half'
     }
     let response: Response
+    const metrics = context.metrics
+    const started = metrics ? (context.now ?? Date.now)() : 0
+    const name = context.name ?? ''
     try {
       const hints = {
         ...(context.name !== undefined ? { name: context.name } : {}),
@@ -73,10 +81,12 @@ export function forwarderFor(
       }
       response = await origin.fetch(new Request(target, init), config, hints)
     } catch (error) {
+      metrics?.originResponse(name, 0, ((context.now ?? Date.now)() - started) / 1000)
       if (error instanceof OriginUnreachableError || error instanceof OriginTimeoutError)
         error.origin ??= context.name
       throw error
     }
+    metrics?.originResponse(name, response.status, ((context.now ?? Date.now)() - started) / 1000)
     return withIdleTimeout(
       response,
       idleMs,

@@ -10,6 +10,7 @@ import type { GatewayConfig, RouteConfig } from '../config/types.ts'
 import { GatewayError } from '../errors.ts'
 import type { LastIds } from '../fanout.ts'
 import { dropGripFields, prepareGripHeaders } from '../grip/origin-request.ts'
+import type { Metrics } from '../metrics/metrics.ts'
 import type { Clock, Logger, Origin } from '../platform.ts'
 import { forwarderFor } from './forward.ts'
 import type { ClientPeer } from './forwarding.ts'
@@ -30,6 +31,8 @@ export interface ForwardFor {
   logger?: Pick<Logger, 'warn'>
   /** Default `announce`. */
   grip?: GripMode
+  /** Counts the origin requests (absent: not counted). */
+  metrics?: Metrics
 }
 
 /** The request's route and a `Forward` to its origin; 404 when no route matches. */
@@ -57,7 +60,14 @@ export function routeForward(
       if (mode === 'announce') await prepareGripHeaders(headers, config.grip, clock.now(), lastIds)
       else if (mode === 'plain') dropGripFields(headers)
     },
-    { peer: via.peer, logger: via.logger, name: route.origin, clock }
+    {
+      peer: via.peer,
+      logger: via.logger,
+      name: route.origin,
+      clock,
+      metrics: via.metrics,
+      now: () => clock.now(),
+    }
   )
   return { route, forward }
 }

@@ -4,7 +4,9 @@
  * @module
  */
 import type { PublishPurgeConfig } from '../config/types.ts'
+import { GatewayError } from '../errors.ts'
 import type { FanoutTier } from '../fanout.ts'
+import { type Metrics, noMetrics } from '../metrics/metrics.ts'
 import type { Purger } from '../purge/purger.ts'
 import { publishAnswer } from './answer.ts'
 import { publishAndPurge } from './flow.ts'
@@ -16,14 +18,24 @@ export const MAX_PUBLISH_BODY = PUBLISH_BODY_LIMIT
 /**
  * Handles an authenticated publish request: purge, then deliver, then answer, so a
  * subscriber that pulls as soon as it is pushed to gets content at least as new as the push.
+ * Counts the request in `metrics` by outcome: refused (a bad body), failed, or accepted.
  */
 export async function handlePublish(
   request: Request,
   tier: Pick<FanoutTier, 'publish'>,
   purger: Purger,
-  purge: PublishPurgeConfig
+  purge: PublishPurgeConfig,
+  metrics: Metrics = noMetrics
 ): Promise<Response> {
-  const body = await readPublishBody(request)
-  const outcome = await publishAndPurge(body, purge, purger, tier)
+  let outcome: Awaited<ReturnType<typeof publishAndPurge>>
+  try {
+    const body = await readPublishBody(request)
+    outcome = await publishAndPurge(body, purge, purger, tier)
+  } catch (error) {
+    metrics.published(error instanceof GatewayError && error.status < 500 ? 'refused' : 'failed')
+    throw error
+  }
+  const delivered = outcome.items.every((line) => line.outcome === 'published')
+  metrics.published(delivered ? 'accepted' : 'failed', outcome.report)
   return publishAnswer(outcome, request.headers.get('accept'))
 }

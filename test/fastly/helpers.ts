@@ -10,6 +10,7 @@ import { createFastlyApp } from '../../edge/fastly/platform.ts'
 import { createFastlyPurger } from '../../edge/fastly/purger.ts'
 import { loadSettings } from '../../edge/fastly/settings.ts'
 import { CONFIG_STORE, fastlyStores, SECRET_STORE } from '../../edge/fastly/stores.ts'
+import type { CountingMetrics } from '../../src/metrics/metrics.ts'
 import { EPOCH } from '../fakes/fake-clock.ts'
 import { record } from './shims/calls.ts'
 import { seedConfigStore } from './shims/config-store.ts'
@@ -91,6 +92,10 @@ export function buildApp(
     clientAddress?: string
     /** Hears the origin's warnings (failures name its address there). */
     warn?: (message: string, fields: Record<string, unknown>) => void
+    /** Hears info lines (the metric log lines). */
+    info?: (message: string, fields: Record<string, unknown>) => void
+    /** Counts for the metric log lines (as main.ts passes). */
+    metrics?: CountingMetrics
   } = {}
 ) {
   const originFetch = recordingFetch(options.origin)
@@ -108,12 +113,13 @@ export function buildApp(
     forwarder: (api) => publishForwarder(api, apiFetch),
     logger: {
       debug: () => {},
-      info: () => {},
+      info: (message, fields) => options.info?.(message, fields ?? {}),
       warn: (message, fields) => options.warn?.(message, fields ?? {}),
       error: (message, fields) => options.warn?.(message, fields ?? {}),
     },
     now: () => options.now ?? EPOCH,
     clientAddress: () => options.clientAddress,
+    ...(options.metrics ? { metrics: options.metrics } : {}),
   })
   return { app, originFetch, apiFetch }
 }

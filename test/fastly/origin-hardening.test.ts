@@ -86,8 +86,8 @@ describe('the Fastly pull path towards the origin', () => {
     expect(text).not.toContain('origin.example')
     expect(text).not.toContain('10.1.2.3')
     expect(JSON.parse(text)).toMatchObject({ detail: 'origin "origin" could not be reached' })
-    expect(warnings[0]?.message).toBe('origin unreachable')
-    expect(String(warnings[0]?.fields.error)).toContain('10.1.2.3')
+    expect(warnings[0]?.message).toBe('gateway error answered')
+    expect(String(warnings[0]?.fields.cause)).toContain('10.1.2.3')
   })
 
   it('answers 404 under /_gripgate/, encoded or not, reaching no origin (item 12)', async () => {

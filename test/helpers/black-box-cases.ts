@@ -200,6 +200,34 @@ export const BLACK_BOX_CASES: BlackBoxCase[] = [
     expect: { status: 415, headers: problem, json: { code: 'UNSUPPORTED_MEDIA_TYPE' } },
   },
   {
+    name: 'a purge sent as `curl -d` sends it (form content type) is read as JSON, as /publish/ is',
+    request: {
+      method: 'POST',
+      path: '/_gripgate/purge',
+      headers: { ...auth, 'content-type': 'application/x-www-form-urlencoded' },
+      body: '{"keys":["bb-form"]}',
+    },
+    expect: { status: 200, json: { keys: ['bb-form'], soft: false } },
+  },
+  {
+    name: 'a purge with a wrong publish key answers 401 saying the key is not accepted',
+    request: {
+      method: 'POST',
+      path: '/_gripgate/purge',
+      headers: { ...json, authorization: 'Bearer not-the-key' },
+      body: '{"keys":["bb-k"]}',
+    },
+    expect: {
+      status: 401,
+      headers: { ...problem, 'www-authenticate': 'Bearer realm="gripgate"' },
+      json: {
+        code: 'UNAUTHORIZED',
+        detail:
+          'the publish key is not accepted: a key of publish.keys, or a JWT signed HS256 with one and not expired',
+      },
+    },
+  },
+  {
     name: 'a purge without keys answers 400 problem JSON',
     request: {
       method: 'POST',
@@ -220,7 +248,10 @@ export const BLACK_BOX_CASES: BlackBoxCase[] = [
     expect: {
       status: 401,
       headers: { ...problem, 'www-authenticate': 'Bearer realm="gripgate"' },
-      json: { code: 'UNAUTHORIZED' },
+      json: {
+        code: 'UNAUTHORIZED',
+        detail: 'a publish key is required: Authorization: Bearer <key or JWT>',
+      },
     },
   },
   {

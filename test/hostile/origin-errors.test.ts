@@ -56,10 +56,11 @@ describe('origin failures as clients see them', () => {
       code: 'ORIGIN_UNREACHABLE',
       detail: 'origin "down" could not be reached',
     })
-    const logged = gateway.logger.records.find((r) => r.msg === 'origin unreachable')
+    // One line for the answer, with the cause the client is not shown (issue #17).
+    const logged = gateway.logger.records.find((r) => r.msg === 'gateway error answered')
     expect(logged?.level).toBe('warn')
-    expect(logged?.fields).toMatchObject({ origin: 'down' })
-    expect(String(logged?.fields?.error)).toMatch(/http:\/\/127\.0\.0\.1:1.*ECONNREFUSED/)
+    expect(logged?.fields).toMatchObject({ status: 502, code: 'ORIGIN_UNREACHABLE' })
+    expect(String(logged?.fields?.cause)).toMatch(/http:\/\/127\.0\.0\.1:1.*ECONNREFUSED/)
   })
 
   it('names a slow origin by its config name', async () => {

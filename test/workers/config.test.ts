@@ -2,6 +2,7 @@ import { createExecutionContext, env, SELF } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { configFromEnv } from '../../edge/cloudflare/config.ts'
 import type { GatewayEnv } from '../../edge/cloudflare/env.ts'
+import { metricsLogInterval } from '../../edge/cloudflare/platform.ts'
 import { createWorker } from '../../edge/cloudflare/worker.ts'
 
 const minimal = {
@@ -60,5 +61,16 @@ describe('config from GRIPGATE_CONFIG', () => {
       })
     expect((await purge('wrong')).status).toBe(401)
     expect((await purge(env.TEST_PUBLISH_KEY)).status).toBe(200)
+  })
+})
+
+describe('GRIPGATE_METRICS_LOG_MS', () => {
+  it('reads milliseconds, off, and falls back to a minute', () => {
+    expect(metricsLogInterval(undefined)).toBe(60_000)
+    expect(metricsLogInterval('0')).toBe(0)
+    expect(metricsLogInterval(' 5000 ')).toBe(5000)
+    expect(metricsLogInterval('off')).toBeUndefined()
+    expect(metricsLogInterval('soon')).toBe(60_000)
+    expect(metricsLogInterval('-1')).toBe(60_000)
   })
 })

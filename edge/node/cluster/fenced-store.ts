@@ -6,7 +6,12 @@
  * Purges and invalidations always reach the store underneath.
  * @module
  */
-import type { CacheStore, PurgeResult, StoredResponse } from '../../../src/cache/store.ts'
+import type {
+  CacheStore,
+  PurgeResult,
+  StoredResponse,
+  StoreUsage,
+} from '../../../src/cache/store.ts'
 
 /** Whether the cache may be served now. */
 export interface CacheLease {
@@ -54,5 +59,9 @@ export class FencedStore implements CacheStore {
 
   purge(keys: readonly string[], soft: boolean): Promise<PurgeResult> {
     return this.#store.purge(keys, soft)
+  }
+
+  usage(): StoreUsage {
+    return this.#store.usage?.() ?? { bytes: 0, objects: 0 }
   }
 }

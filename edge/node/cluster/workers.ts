@@ -77,13 +77,15 @@ export async function runPrimary(options: PrimaryOptions): Promise<number> {
     const unserve = broker ? serveBusOverIpc(broker, worker) : () => {}
     let listening = false
     worker.on('message', (message: unknown) => {
-      const url = (message as { tag?: unknown; url?: unknown })?.url
+      const { url, adminUrl } = (message ?? {}) as { url?: unknown; adminUrl?: unknown }
       if ((message as { tag?: unknown })?.tag !== LISTENING_TAG || typeof url !== 'string') return
       listening = true
       listened += 1
       if (!announced && listened >= count) {
         announced = true
         out(`gripgate listening on ${url} (${count} workers)`)
+        // The workers share the admin port too: each scrape reaches one of them.
+        if (typeof adminUrl === 'string') out(`admin endpoints on ${adminUrl}`)
       }
     })
     worker.on('exit', (code, signal) => {
@@ -99,12 +101,19 @@ export async function runPrimary(options: PrimaryOptions): Promise<number> {
     })
   }
   for (let i = 0; i < count; i++) fork()
+  // SIGHUP reloads the config in every worker (each reads the file itself); the primary
+  // has nothing to reload, but must not die of it.
+  const hangUp = () => {
+    for (const worker of alive) worker.process.kill('SIGHUP')
+  }
+  process.on('SIGHUP', hangUp)
 
   const outcome = await Promise.race([
     options.stopSignal.then((signal) => ({ signal })),
     startFailed.then((failure) => ({ failure })),
   ])
   stopping = true
+  process.off('SIGHUP', hangUp)
   if ('signal' in outcome) out(`${outcome.signal}: stopping ${alive.size} workers`)
   else out(`gripgate serve: ${outcome.failure}; stopping`)
   const exited = [...alive].map(

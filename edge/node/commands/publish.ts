@@ -8,7 +8,7 @@ import { gatewayUrl, keyList, objectCount, postJson, publishKey } from './remote
 
 export const PUBLISH_USAGE = `Usage: gripgate publish --url URL --key KEY --channel C --data D
                         [--format http-stream|http-response|ws-message]
-                        [--id I] [--prev-id P] [--purge k1,k2] [--soft] [--path /publish/]
+                        [--id I] [--prev-id P] [--purge k1,k2] [--soft] [--path /publish/] [--raw]
 
 Publishes one item through a running gateway. The gateway purges the channel's cached
 content (and any --purge keys) first, then delivers to subscribers.
@@ -17,7 +17,10 @@ Options:
   --url URL          the gateway, e.g. http://127.0.0.1:8080
   --key KEY          a publish key (default $GRIPGATE_PUBLISH_KEY)
   --channel C        channel to publish on
-  --data D           the content (http-stream, ws-message) or body (http-response)
+  --data D           the content (http-stream, ws-message) or body (http-response);
+                     \\n, \\r, \\t and \\\\ in it are a newline, a carriage return, a tab and
+                     a backslash, so an SSE event is --data 'data: hello\\n\\n'
+  --raw              send --data as typed, backslashes and all
   --format F         http-stream (default), http-response or ws-message
   --id I, --prev-id P   ordering ids (GRIP)
   --purge k1,k2      extra surrogate keys to purge
@@ -42,6 +45,7 @@ export async function runPublish(argv: string[], out: (line: string) => void): P
       purge: { type: 'string' },
       soft: { type: 'boolean' },
       path: { type: 'string' },
+      raw: { type: 'boolean' },
     },
     PUBLISH_USAGE
   )
@@ -57,11 +61,10 @@ export async function runPublish(argv: string[], out: (line: string) => void): P
   if (!FORMATS.includes(format as (typeof FORMATS)[number])) {
     throw new CliError(`invalid --format "${format}": expected ${FORMATS.join(', ')}`, 2)
   }
+  const data = values.raw ? values.data : interpretEscapes(values.data)
   const item: Record<string, unknown> = {
     channel: values.channel,
-    formats: {
-      [format]: format === 'http-response' ? { body: values.data } : { content: values.data },
-    },
+    formats: { [format]: format === 'http-response' ? { body: data } : { content: data } },
   }
   if (values.id !== undefined) item.id = values.id
   if (values['prev-id'] !== undefined) item['prev-id'] = values['prev-id']
@@ -70,4 +73,15 @@ export async function runPublish(argv: string[], out: (line: string) => void): P
   const answer = await postJson(new URL(values.path ?? '/publish/', base), key, { items: [item] })
   out(`published to ${values.channel}; purged ${objectCount(answer.purged)}`)
   return 0
+}
+
+const ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', '\\': '\\' }
+
+/**
+ * `\n`, `\r`, `\t` and `\\` as the characters they name, as `printf` does: a shell's single
+ * quotes keep them as typed, and an SSE event without its blank line never ends. Any other
+ * backslash stays as it is.
+ */
+export function interpretEscapes(text: string): string {
+  return text.replace(/\\([nrt\\])/g, (_match, name: string) => ESCAPES[name]!)
 }

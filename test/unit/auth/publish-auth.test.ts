@@ -1,6 +1,7 @@
 import { SignJWT } from 'jose'
 import { describe, expect, it } from 'vitest'
-import { isAuthorizedPublisher } from '../../../src/auth/publish-auth.ts'
+import { admitPublisher, isAuthorizedPublisher } from '../../../src/auth/publish-auth.ts'
+import { GatewayError } from '../../../src/errors.ts'
 import { EPOCH } from '../../fakes/fake-clock.ts'
 
 const NOW_S = EPOCH / 1000
@@ -75,5 +76,77 @@ describe('isAuthorizedPublisher', () => {
     const bytes = new Uint8Array([0, 1, 2, 250, 251, 252])
     const key = `base64:${Buffer.from(bytes).toString('base64')}`
     expect(await isAuthorizedPublisher(`Bearer ${await jwt(bytes)}`, [key], EPOCH)).toBe(true)
+  })
+})
+
+describe('admitPublisher', () => {
+  const post = (authorization?: string) =>
+    new Request('http://127.0.0.1/publish/', {
+      method: 'POST',
+      ...(authorization ? { headers: { authorization } } : {}),
+    })
+  /** The 401's detail, or 'admitted'. */
+  const outcome = (request: Request, inUrl?: { key: string | undefined; local: boolean }) =>
+    admitPublisher(request, 'POST', ['key-one'], EPOCH, inUrl).then(
+      () => 'admitted',
+      (error: unknown) => {
+        if (!(error instanceof GatewayError) || error.status !== 401) throw error
+        return error.message
+      }
+    )
+
+  it.each([
+    { name: 'the key', request: () => post('Bearer key-one'), want: 'admitted' },
+    {
+      name: 'no credentials',
+      request: () => post(),
+      want: 'a publish key is required: Authorization: Bearer <key or JWT>',
+    },
+    {
+      name: 'a wrong key',
+      request: () => post('Bearer key-two'),
+      want: 'the publish key is not accepted: a key of publish.keys, or a JWT signed HS256 with one and not expired',
+    },
+    {
+      name: 'Basic credentials',
+      request: () => post('Basic a2V5LW9uZQ=='),
+      want: 'expected Authorization: Bearer <key or JWT>',
+    },
+  ])('$name → $want', async ({ request, want }) => {
+    expect(await outcome(request())).toBe(want)
+  })
+
+  it.each([
+    { name: 'the key from this machine', inUrl: { key: 'key-one', local: true }, want: 'admitted' },
+    {
+      name: 'the key from elsewhere',
+      inUrl: { key: 'key-one', local: false },
+      want: 'a publish key in the URL is accepted only from this machine; send Authorization: Bearer <key or JWT>',
+    },
+    {
+      name: 'a wrong key from this machine',
+      inUrl: { key: 'key-two', local: true },
+      want: 'the publish key in the URL is not one of publish.keys',
+    },
+    {
+      name: 'no key from this machine',
+      inUrl: { key: undefined, local: true },
+      want: 'a publish key is required: Authorization: Bearer <key or JWT>',
+    },
+  ])('a key in the URL: $name → $want', async ({ inUrl, want }) => {
+    expect(await outcome(post(), inUrl)).toBe(want)
+  })
+
+  it('judges the Authorization field when both are sent', async () => {
+    expect(await outcome(post('Bearer wrong'), { key: 'key-one', local: true })).toMatch(
+      /^the publish key is not accepted/
+    )
+  })
+
+  it('checks the method first', async () => {
+    const get = new Request('http://127.0.0.1/publish/', { headers: { authorization: 'x' } })
+    await expect(admitPublisher(get, 'POST', ['key-one'], EPOCH)).rejects.toMatchObject({
+      status: 405,
+    })
   })
 })

@@ -17,7 +17,12 @@ describe('parseConfig defaults', () => {
       origins: { app: { url: URL_APP, timeoutMs: 30_000, idleTimeoutMs: 30_000 } },
       routes: [{ path: '/*', origin: 'app', cache: 'origin' }],
       grip: { key: 'k', iss: 'gripgate' },
-      publish: { path: '/publish/', keys: ['p'], purge: { channels: true, keys: {}, soft: false } },
+      publish: {
+        path: '/publish/',
+        keys: ['p'],
+        purge: { channels: true, keys: {}, soft: false },
+        public: true,
+      },
       cache: { maxBytes: 64 * MIB, maxObjectBytes: 8 * MIB, requestDirectives: 'ignore' },
       limits: {
         maxConnections: 50_000,
@@ -97,7 +102,12 @@ describe('parseConfig defaults', () => {
       name: 'publish path',
       raw: { ...base, publish: { path: '/pub', keys: ['a', 'b'] } },
       pick: (c: GatewayConfig) => c.publish,
-      want: { path: '/pub', keys: ['a', 'b'], purge: { channels: true, keys: {}, soft: false } },
+      want: {
+        path: '/pub',
+        keys: ['a', 'b'],
+        purge: { channels: true, keys: {}, soft: false },
+        public: true,
+      },
     },
     {
       name: 'maxObjectBytes defaults to maxBytes when that is below 8 MiB',
@@ -154,6 +164,7 @@ describe('parseConfig defaults', () => {
         path: '/_publish/',
         keys: ['inline-key', 'publish-secret'],
         purge: { channels: true, keys: { 'item-*': ['items'] }, soft: true },
+        public: true,
       },
       cache: { maxBytes: 32 * MIB, maxObjectBytes: MIB, requestDirectives: 'honor' },
       limits: {

@@ -27,7 +27,7 @@ const documentCases: Case[] = [
     want: [
       [
         '$.telemetry',
-        'unknown field "telemetry"; expected one of: $schema, origins, routes, grip, publish, cache, limits, cluster, trustedProxies, history',
+        'unknown field "telemetry"; expected one of: $schema, origins, routes, grip, publish, cache, limits, cluster, trustedProxies, history, admin',
       ],
     ],
   },

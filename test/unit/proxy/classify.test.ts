@@ -137,6 +137,22 @@ const table: Row[] = [
     publishPath: '/_pub/',
     want: { kind: 'publish' },
   },
+  {
+    name: "pushpin-publish's form of a GRIP URL with a key",
+    method: 'POST',
+    url: 'http://127.0.0.1:8080/?iss=realm&key=k1/publish/',
+    want: { kind: 'publish', urlKey: { key: 'k1' } },
+  },
+  {
+    name: "pushpin-publish's form without a key",
+    url: 'http://127.0.0.1:8080/?iss=realm/publish/',
+    want: { kind: 'publish', urlKey: { key: undefined } },
+  },
+  {
+    name: 'a key in the query of the publish path itself is no credential',
+    url: 'http://127.0.0.1:8080/publish/?key=k1',
+    want: { kind: 'publish' },
+  },
   { name: 'purge endpoint', url: 'https://e.x/_gripgate/purge', want: { kind: 'purge' } },
   { name: 'stats endpoint', url: 'https://e.x/_gripgate/stats', want: { kind: 'stats' } },
   { name: 'other admin path', url: 'https://e.x/_gripgate/nope', want: { kind: 'not-found' } },

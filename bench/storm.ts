@@ -22,6 +22,7 @@ import {
   waitFor,
 } from './procs.ts'
 import { openAll, StormSubscriber } from './storm-client.ts'
+import { startFloorProcess } from './targets.ts'
 
 /** Channels the subscribers are spread over. */
 export const CHANNELS = 10
@@ -255,13 +256,7 @@ export async function runConnects(target: StormTarget, n: number): Promise<Conne
 
 /** The node:http floor (bench/node-floor.mjs) as a storm target: it holds, nothing more. */
 export async function startStormFloor(): Promise<StormTarget> {
-  const port = await freePort()
-  const child = start('node', ['bench/node-floor.mjs'], { PORT: String(port) })
-  await waitFor(
-    () => answers(`http://127.0.0.1:${port}/ready`),
-    20_000,
-    `node floor\n${child.output()}`
-  )
+  const { port, child } = await startFloorProcess()
   return {
     name: 'node:http floor',
     port,

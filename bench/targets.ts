@@ -286,8 +286,8 @@ http {
   }
 }
 
-/** The Node floor (bench/node-floor.mjs): node:http and `ws` with no gateway. */
-export async function startNodeFloor(): Promise<Target> {
+/** Starts bench/node-floor.mjs on a free port and waits until it answers. */
+export async function startFloorProcess() {
   const port = await freePort()
   const child = start('node', ['bench/node-floor.mjs'], { PORT: String(port) })
   await waitFor(
@@ -295,6 +295,12 @@ export async function startNodeFloor(): Promise<Target> {
     20_000,
     `node floor\n${child.output()}`
   )
+  return { port, child }
+}
+
+/** The Node floor (bench/node-floor.mjs): node:http and `ws` with no gateway. */
+export async function startNodeFloor(): Promise<Target> {
+  const { port, child } = await startFloorProcess()
   return {
     name: 'node:http floor',
     port,

@@ -3,15 +3,12 @@
  * for every live node's ack, and a node that does not ack has lost its cache lease by the
  * time the purge resolves. Real timers with short settings; every wait is bounded.
  */
-import { performance } from 'node:perf_hooks'
 import { afterEach, describe, expect, it } from 'vitest'
-import { ClusterNode } from '../../../edge/node/cluster/cluster-node.ts'
-import { Lease } from '../../../edge/node/cluster/lease.ts'
-import { MemoryBroker, MemoryBus } from '../../../edge/node/cluster/memory-broker.ts'
+import type { ClusterNode } from '../../../edge/node/cluster/cluster-node.ts'
+import type { Lease } from '../../../edge/node/cluster/lease.ts'
+import { MemoryBroker } from '../../../edge/node/cluster/memory-broker.ts'
 import type { ClusterRecord } from '../../../edge/node/cluster/record-codec.ts'
-import { CaptureLogger } from '../../fakes/capture-logger.ts'
-
-const TIMING = { heartbeatMs: 30, leaseMs: 150, ackTimeoutMs: 100 }
+import { startMemoryClusterNode } from '../../helpers/memory-cluster-node.ts'
 
 interface TestNode {
   node: ClusterNode
@@ -27,23 +24,18 @@ afterEach(async () => {
 })
 
 async function startNode(broker: MemoryBroker): Promise<TestNode> {
-  const now = () => performance.now()
-  const test: TestNode = { applied: [] } as unknown as TestNode
-  test.lease = new Lease(now, () => {})
-  test.node = new ClusterNode({
-    bus: new MemoryBus(broker),
-    id: `node${started.length}`,
-    timing: TIMING,
-    logger: new CaptureLogger(),
-    lease: test.lease,
-    now,
-    connections: () => 0,
-    async apply(record) {
-      await test.stall
-      test.applied.push(record)
-    },
-  })
-  await test.node.start(1000)
+  const test = { applied: [] } as unknown as TestNode
+  Object.assign(
+    test,
+    await startMemoryClusterNode({
+      broker,
+      id: `node${started.length}`,
+      async apply(record) {
+        await test.stall
+        test.applied.push(record)
+      },
+    })
+  )
   started.push(test)
   return test
 }

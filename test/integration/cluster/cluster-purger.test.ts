@@ -4,16 +4,13 @@
  * report the key failed: it drops its cache lease (the cache is dropped before anything is
  * served again), so the contract runs in its `fences` mode.
  */
-import { performance } from 'node:perf_hooks'
 import { afterEach } from 'vitest'
-import { ClusterNode } from '../../../edge/node/cluster/cluster-node.ts'
+import type { ClusterNode } from '../../../edge/node/cluster/cluster-node.ts'
 import { ClusterPurger } from '../../../edge/node/cluster/cluster-purger.ts'
-import { Lease } from '../../../edge/node/cluster/lease.ts'
-import { MemoryBroker, MemoryBus } from '../../../edge/node/cluster/memory-broker.ts'
+import type { Lease } from '../../../edge/node/cluster/lease.ts'
+import { MemoryBroker } from '../../../edge/node/cluster/memory-broker.ts'
 import { runPurgerContract } from '../../contract/purger.contract.ts'
-import { CaptureLogger } from '../../fakes/capture-logger.ts'
-
-const TIMING = { heartbeatMs: 30, leaseMs: 150, ackTimeoutMs: 100 }
+import { startMemoryClusterNode } from '../../helpers/memory-cluster-node.ts'
 
 interface TestNode {
   node: ClusterNode
@@ -32,27 +29,23 @@ afterEach(async () => {
 })
 
 async function startNode(broker: MemoryBroker, id: string): Promise<TestNode> {
-  const now = () => performance.now()
   const test = { applied: [], refused: new Set(), restarts: 0 } as unknown as TestNode
-  test.lease = new Lease(now, () => {
-    test.restarts++
-  })
-  test.node = new ClusterNode({
-    bus: new MemoryBus(broker),
-    id,
-    timing: TIMING,
-    logger: new CaptureLogger(),
-    lease: test.lease,
-    now,
-    connections: () => 0,
-    async apply(record) {
-      if (record.kind !== 'purge') return
-      test.applied.push(...record.keys)
-      const bad = record.keys.find((key) => test.refused.has(key))
-      if (bad !== undefined) throw new Error(`store refused ${bad}`)
-    },
-  })
-  await test.node.start(1000)
+  Object.assign(
+    test,
+    await startMemoryClusterNode({
+      broker,
+      id,
+      async apply(record) {
+        if (record.kind !== 'purge') return
+        test.applied.push(...record.keys)
+        const bad = record.keys.find((key) => test.refused.has(key))
+        if (bad !== undefined) throw new Error(`store refused ${bad}`)
+      },
+      onLeaseRestart: () => {
+        test.restarts++
+      },
+    })
+  )
   running.push(test.node)
   return test
 }

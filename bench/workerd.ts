@@ -141,12 +141,7 @@ export async function startWorkerdGripgate(origins: Origins): Promise<Target> {
           '--import',
           'tsx',
           'scripts/dev-cloudflare.ts',
-          '--port',
-          String(port),
-          '--persist-to',
-          persistTo,
-          '--inspector-port',
-          String(inspector),
+          ...devServerArgs(port, persistTo, inspector),
           '--var',
           `GRIPGATE_HOLDER_SHARDS:${WORKERD_SHARDS}`,
           '--log-level',
@@ -187,6 +182,11 @@ export async function startWorkerdGripgate(origins: Origins): Promise<Target> {
   }
 }
 
+/** The `wrangler dev` flags every run sets: its port, a fresh state folder, its inspector. */
+function devServerArgs(port: number, persistTo: string, inspector: number): string[] {
+  return ['--port', String(port), '--persist-to', persistTo, '--inspector-port', String(inspector)]
+}
+
 /** The workerd floor (bench/workerd-floor/). */
 export async function startWorkerdFloor(): Promise<Target> {
   const run = await startWrangler(
@@ -202,12 +202,7 @@ export async function startWorkerdFloor(): Promise<Target> {
           'bench/workerd-floor/wrangler.toml',
           '--ip',
           '127.0.0.1',
-          '--port',
-          String(port),
-          '--persist-to',
-          persistTo,
-          '--inspector-port',
-          String(inspector),
+          ...devServerArgs(port, persistTo, inspector),
           '--show-interactive-dev-session=false',
           '--var',
           `FLOOR_SHARDS:${WORKERD_SHARDS}`,

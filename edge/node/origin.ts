@@ -4,11 +4,12 @@
  * @module
  */
 
-import http from 'node:http'
+import http, { type IncomingMessage } from 'node:http'
 import https from 'node:https'
 import { pipeline, Readable, Transform } from 'node:stream'
 import type { OriginConfig } from '../../src/config/types.ts'
 import { isReasonPhrase } from '../../src/grip/reason-phrase.ts'
+import { wholeBodyResponse } from '../../src/http/whole-body.ts'
 import { type Origin, OriginTimeoutError, OriginUnreachableError } from '../../src/platform.ts'
 
 /** Statuses whose responses never have a body (RFC 9110 §6.4.1). */
@@ -33,6 +34,25 @@ function exactLength(declared: string | undefined): Transform {
       callback(expected !== undefined && seen !== expected ? mismatch() : null)
     },
   })
+}
+
+/**
+ * Largest body taken whole when it arrived with its head: a GRIP instruction or a small
+ * answer. Anything larger, or still arriving, streams.
+ */
+const WHOLE_BODY_LIMIT = 64 * 1024
+
+/**
+ * The body of `incoming` when it has arrived whole and is small (a copy: Node's chunks are
+ * views of its socket buffers), undefined when it must stream. Taking it lets the response
+ * end, so the connection goes back to the pool.
+ */
+function wholeBody(incoming: IncomingMessage): Uint8Array<ArrayBuffer> | undefined {
+  if (!incoming.complete || incoming.destroyed || incoming.readableLength > WHOLE_BODY_LIMIT)
+    return undefined
+  const buffered = incoming.read() as Buffer | null
+  incoming.resume()
+  return buffered ? new Uint8Array(buffered) : new Uint8Array(0)
 }
 
 /** Keep-alive connection pools to the origins. */
@@ -78,18 +98,26 @@ export class NodeOrigin implements Origin {
         const responseHeaders = new Headers()
         const raw = incoming.rawHeaders
         for (let i = 0; i + 1 < raw.length; i += 2) responseHeaders.append(raw[i]!, raw[i + 1]!)
-        const hasBody = request.method !== 'HEAD' && !NULL_BODY_STATUSES.has(status)
-        if (!hasBody) incoming.resume()
-        const body = hasBody ? (Readable.toWeb(incoming) as ReadableStream<Uint8Array>) : null
-        resolve(
-          new Response(body, {
-            status,
-            // llhttp passes control characters in a reason that Response refuses: such a
-            // reason is dropped rather than failing the request (found by the fuzz, #12).
-            statusText: isReasonPhrase(incoming.statusMessage ?? '') ? incoming.statusMessage : '',
-            headers: responseHeaders,
-          })
-        )
+        // llhttp passes control characters in a reason that Response refuses: such a
+        // reason is dropped rather than failing the request (found by the fuzz, #12).
+        const reason = incoming.statusMessage ?? ''
+        const statusText = isReasonPhrase(reason) ? reason : ''
+        const init = { status, statusText, headers: responseHeaders }
+        if (request.method === 'HEAD' || NULL_BODY_STATUSES.has(status)) {
+          incoming.resume()
+          resolve(new Response(null, init))
+          return
+        }
+        // The head is parsed in the middle of its packet: by the next tick the rest of the
+        // packet is parsed too, so a small body sent with its head is whole by then.
+        process.nextTick(() => {
+          const bytes = wholeBody(incoming)
+          resolve(
+            bytes
+              ? wholeBodyResponse(status, responseHeaders, { bytes, statusText })
+              : new Response(Readable.toWeb(incoming) as ReadableStream<Uint8Array>, init)
+          )
+        })
       })
       outgoing.on('error', (error) => {
         clearTimeout(timer)

@@ -31,19 +31,58 @@ function plainUrl(incoming: IncomingMessage): URL | undefined {
   }
 }
 
-/** Writes the quick hit for `incoming`, if it is one; false means the gateway must answer. */
-export async function serveQuickHit(
+/** Targets remembered per cache at most; past it the memory starts again. */
+const MAX_INSTRUCTION_TARGETS = 10_000
+
+/**
+ * Per cache, the targets (`Host` and request target as sent) whose stored answer was a GRIP
+ * instruction: the gateway's GRIP step acts on those, so the front door sends them on without
+ * parsing the URL and looking the entry up only to refuse it (issue #18: every connect of a
+ * cached hold paid for that lookup twice). Only targets with a stored instruction get in, so
+ * clients cannot grow it; a target whose entry later answers plainly is served by the
+ * gateway's own quick path, the same answer.
+ */
+const instructionTargets = new WeakMap<PullCache, Set<string>>()
+
+/**
+ * Writes the quick hit for `incoming`, if it is one; false (at once or later) means the
+ * gateway must answer.
+ */
+export function serveQuickHit(
   cache: PullCache,
   incoming: IncomingMessage,
   outgoing: ServerResponse,
   extraHeaders: Record<string, string> = {}
-): Promise<boolean> {
+): Promise<boolean> | false {
   if (incoming.method !== 'GET') return false
+  const target = `${incoming.headers.host}${incoming.url}`
+  if (instructionTargets.get(cache)?.has(target)) return false
   const url = plainUrl(incoming)
   // A repeated field is left to the gateway: Node keeps only the first of some (User-Agent,
   // Authorization, …) where web Headers joins them, and Vary would compare other values.
   if (!url || incoming.rawHeaders.length !== 2 * Object.keys(incoming.headers).length) return false
-  const answer = await cache.quickGet(url, incoming.headers as Record<string, string>)
+  return writeQuickHit(cache, url, incoming, outgoing, extraHeaders).then((answer) => {
+    if (answer !== 'instruction') return answer
+    let targets = instructionTargets.get(cache)
+    if (!targets) {
+      targets = new Set<string>()
+      instructionTargets.set(cache, targets)
+    }
+    if (targets.size >= MAX_INSTRUCTION_TARGETS) targets.clear()
+    targets.add(target)
+    return false
+  })
+}
+
+async function writeQuickHit(
+  cache: PullCache,
+  url: URL,
+  incoming: IncomingMessage,
+  outgoing: ServerResponse,
+  extraHeaders: Record<string, string>
+): Promise<boolean | 'instruction'> {
+  const answer = await cache.quickLookup(url, incoming.headers as Record<string, string>)
+  if (answer === 'instruction') return answer
   if (!answer) return false
   // Sized like the gateway's answers (@hono/node-server adds Content-Length to a byte body):
   // the head is built by writeHead, before end() could add it.

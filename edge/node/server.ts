@@ -206,10 +206,14 @@ function frontDoor(
       }
       if (refuseAmbiguousRequest(incoming, outgoing, { [REQUEST_ID]: id })) return
       // nodePlatform gives a store, so the core's cache is there (kept across reloads).
-      serveQuickHit(current().cache!, incoming, outgoing, { [REQUEST_ID]: id }).then((served) => {
-        if (served) note.cache = 'HIT'
-        else onward()
-      }, onward)
+      const served = serveQuickHit(current().cache!, incoming, outgoing, { [REQUEST_ID]: id })
+      if (served === false) onward()
+      else {
+        served.then((hit) => {
+          if (hit) note.cache = 'HIT'
+          else onward()
+        }, onward)
+      }
     })
   return create as typeof createServer
 }

@@ -6,6 +6,7 @@
 import type { RequestDirectivesMode, RouteCacheConfig } from '../config/types.ts'
 import { CONDITIONAL_FIELDS } from '../http/conditional.ts'
 import { toRecord, withoutHopByHop } from '../http/headers.ts'
+import { wholeBodyOf, wholeBodyResponse } from '../http/whole-body.ts'
 import type { Clock, Logger, WaitUntil } from '../platform.ts'
 import { edgeView, statusForPolicy } from './edge-view.ts'
 import {
@@ -85,6 +86,8 @@ export class Filler {
     })
     this.stats.count('BYPASS')
     const headers = markOutcome(stripEdgeOnly(withoutHopByHop(response.headers)), 'BYPASS')
+    const whole = wholeBodyOf(response)
+    if (whole) return wholeBodyResponse(response.status, headers, whole)
     return new Response(response.body, {
       status: response.status,
       statusText: response.statusText,
@@ -216,7 +219,9 @@ export class Filler {
       fwdStatus: origin.status,
     })
     this.stats.count('MISS')
-    let body: ReadableStream<Uint8Array> | null = origin.body
+    // Not kept and already whole (whole-body.ts): the bytes go on as they are.
+    const whole = storable ? undefined : wholeBodyOf(origin)
+    let body: ReadableStream<Uint8Array> | null = whole ? null : origin.body
     if (!storable) job.release()
     else if (!body) void this.#put(job, origin.status, headers, new Uint8Array(0), policy, view)
     else {
@@ -235,11 +240,13 @@ export class Filler {
       )
     }
 
-    const response = new Response(body, {
-      status: origin.status,
-      statusText: origin.statusText,
-      headers: clientHeaders,
-    })
+    const response = whole
+      ? wholeBodyResponse(origin.status, clientHeaders, whole)
+      : new Response(body, {
+          status: origin.status,
+          statusText: origin.statusText,
+          headers: clientHeaders,
+        })
     const answer =
       job.request.method === 'HEAD'
         ? withoutBody(response)

@@ -83,7 +83,7 @@ export class PullCache {
     const now = this.#deps.clock.now()
     const entries = await this.#deps.store.lookup(primaryKey, now)
     if (isPlainGet(request.method, preq)) {
-      const quick = this.#quickHit(entries, preq, now, true)
+      const quick = this.#quickHit(matchingEntry(entries, preq), now, true)
       if (quick) return quickHitResponse(quick.answer, quick.entry, quick.grip)
     }
     let decision = chooseStored(entries, preq, this.#factory)
@@ -143,6 +143,18 @@ export class PullCache {
    * must not pay for the framework around it.
    */
   async quickGet(url: URL, headers: Record<string, string>): Promise<QuickAnswer | undefined> {
+    const found = await this.quickLookup(url, headers)
+    return found === 'instruction' ? undefined : found
+  }
+
+  /**
+   * `quickGet`, telling apart a fresh GRIP instruction (`'instruction'`: the gateway's GRIP
+   * step must act on it) from no quick answer at all.
+   */
+  async quickLookup(
+    url: URL,
+    headers: Record<string, string>
+  ): Promise<QuickAnswer | 'instruction' | undefined> {
     const preq: PolicyRequest = {
       url: `${url.pathname}${url.search}`,
       method: 'GET',
@@ -152,7 +164,9 @@ export class PullCache {
     const now = this.#deps.clock.now()
     const entries = await this.#deps.store.lookup(primaryKeyOf(url), now)
     // A GRIP instruction is for the gateway's GRIP step, never for the client as it is.
-    return this.#quickHit(entries, preq, now, false)?.answer
+    const entry = matchingEntry(entries, preq)
+    if (entry && this.#quick.get(entry)?.grip) return 'instruction'
+    return this.#quickHit(entry, now, false)?.answer
   }
 
   /**
@@ -160,12 +174,10 @@ export class PullCache {
    * instruction's only when `grip` allows it.
    */
   #quickHit(
-    entries: StoredResponse[],
-    preq: PolicyRequest,
+    entry: StoredResponse | undefined,
     now: number,
     grip: boolean
   ): { answer: QuickAnswer; entry: StoredResponse; grip: boolean } | undefined {
-    const entry = matchingEntry(entries, preq)
     const quick = entry && this.#quick.get(entry)
     if (!quick || (quick.grip && !grip)) return undefined
     const answer = quickHitAnswer(entry, quick, now)

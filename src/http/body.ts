@@ -5,6 +5,7 @@
  */
 import { GatewayError } from '../errors.ts'
 import { readStreamUpTo } from './bytes.ts'
+import { wholeBodyOf } from './whole-body.ts'
 
 /** Reads the whole body as text; 413 once it passes `maxBytes`. */
 export async function readTextLimited(request: Request, maxBytes: number): Promise<string> {
@@ -31,6 +32,9 @@ export async function readJsonLimited(request: Request, maxBytes: number): Promi
 
 /** Reads a response body whole, or `undefined` once it passes `limit` bytes. */
 export function readUpTo(response: Response, limit: number): Promise<Uint8Array | undefined> {
+  // An answer marked whole (whole-body.ts) is taken as it is: no stream built, none read.
+  const whole = wholeBodyOf(response)
+  if (whole) return Promise.resolve(whole.bytes.byteLength > limit ? undefined : whole.bytes)
   return readStreamUpTo(response.body, limit)
 }
 

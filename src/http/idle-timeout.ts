@@ -7,6 +7,7 @@
  * which stores only bodies that end, stores nothing.
  * @module
  */
+import { wholeBodyOf } from './whole-body.ts'
 
 /** Runs `fn` after `ms`; returns a cancel function (`Clock.schedule`'s shape). */
 export type Schedule = (ms: number, fn: () => void) => () => void
@@ -62,7 +63,9 @@ export function withIdleTimeout(
   onIdle: () => Error,
   schedule?: Schedule
 ): Response {
-  if (!response.body || NULL_BODY_STATUSES.has(response.status)) return response
+  // A whole body has nothing left to wait for (and reading `body` would build its stream).
+  if (wholeBodyOf(response) || NULL_BODY_STATUSES.has(response.status) || !response.body)
+    return response
   return new Response(idleTimeoutBody(response.body, ms, onIdle, schedule), {
     status: response.status,
     statusText: response.statusText,

@@ -39,6 +39,18 @@ function joinOnce(items: readonly PublishItem[], parts: readonly Uint8Array[]): 
   return bytes
 }
 
+/** A lookup's ids, by lookup: shared like `joined`, and never modified. */
+const lookupIds = new WeakMap<readonly PublishItem[], Set<string>>()
+
+function idsOnce(items: readonly PublishItem[]): ReadonlySet<string> {
+  let ids = lookupIds.get(items)
+  if (!ids) {
+    ids = idsOf(items)
+    lookupIds.set(items, ids)
+  }
+  return ids
+}
+
 /** One held stream. */
 export class StreamSession implements Subscriber {
   readonly transport = 'stream' as const
@@ -171,12 +183,12 @@ export class StreamSession implements Subscriber {
       return
     }
     /** channel → ids written from history: the same item arriving live is not written again. */
-    const written = new Map<string, Set<string>>()
+    const written = new Map<string, ReadonlySet<string>>()
     let count = 0
     for (const [i, point] of points.entries()) {
       const items = found[i]
       if (items === undefined || items === 'unknown') continue
-      written.set(point.channel, idsOf(items))
+      written.set(point.channel, idsOnce(items))
       count += this.#fromHistory(items, point.channel)
     }
     if (count > 0) this.#hub.countResume(count)

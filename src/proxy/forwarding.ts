@@ -47,8 +47,10 @@ export function trustedProxies(entries: readonly string[] = []): TrustedProxies 
 /** The peer for `address`; an IPv4-mapped IPv6 address is written as the IPv4 one. */
 export function clientPeer(address: string | undefined, isTrusted: TrustedProxies): ClientPeer {
   if (!address) return { address: undefined, trusted: false }
-  const bytes = parseIp(address)
-  const shown = bytes?.length === 4 && address.includes(':') ? bytes.join('.') : address
+  // Only an IPv6 form can be a mapped IPv4 one: a dotted address is shown as it is, unparsed
+  // (once per client request, before the cache answers it).
+  const bytes = address.includes(':') ? parseIp(address) : undefined
+  const shown = bytes?.length === 4 ? bytes.join('.') : address
   return { address: shown, trusted: isTrusted(address) }
 }
 

@@ -5,7 +5,7 @@
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import net from 'node:net'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { serveQuickHit } from '../../edge/node/quick-hits.ts'
 import { forwarderFor } from '../../src/proxy/forward.ts'
 import { FakeClock } from '../fakes/fake-clock.ts'
@@ -17,24 +17,35 @@ import { httpRequest } from '../helpers/http-get.ts'
 const PASSED_ON = 599
 
 const clock = new FakeClock()
-const origin = new MemoryOrigin(
-  () =>
-    new Response('{"n":1}', {
-      headers: {
-        'cache-control': 'max-age=60',
-        'content-type': 'application/json',
-        'surrogate-key': 'k',
-        etag: '"e"',
-      },
-    })
+const origin = new MemoryOrigin((request) =>
+  new URL(request.url).pathname === '/grip'
+    ? new Response(': open\n\n', {
+        headers: {
+          'cache-control': 'max-age=60',
+          'content-type': 'text/event-stream',
+          'grip-hold': 'stream',
+          'grip-channel': 'c',
+        },
+      })
+    : new Response('{"n":1}', {
+        headers: {
+          'cache-control': 'max-age=60',
+          'content-type': 'application/json',
+          'surrogate-key': 'k',
+          etag: '"e"',
+        },
+      })
 )
 const cache = memoryPullCache(clock)
 const server = http.createServer((incoming, outgoing) => {
-  serveQuickHit(cache, incoming, outgoing).then((served) => {
+  const passOn = (served: boolean) => {
     if (served) return
     outgoing.writeHead(PASSED_ON)
     outgoing.end()
-  })
+  }
+  const served = serveQuickHit(cache, incoming, outgoing)
+  if (served === false) passOn(false)
+  else served.then(passOn)
 })
 let base = ''
 
@@ -122,6 +133,19 @@ describe('front door for quick hits', () => {
       socket.on('error', reject)
     })
     expect(head).toMatch(new RegExp(`^HTTP/1\\.1 ${PASSED_ON}`))
+  })
+
+  it('passes on a stored GRIP instruction, then its target without a lookup', async () => {
+    await viaGateway('/grip')
+    await viaGateway('/grip')
+    const lookups = vi.spyOn(cache, 'quickLookup')
+    expect((await httpRequest(`${base}/grip`)).status).toBe(PASSED_ON)
+    expect(lookups).toHaveBeenCalledTimes(1)
+    expect((await httpRequest(`${base}/grip`)).status).toBe(PASSED_ON)
+    expect((await httpRequest(`${base}/grip?other`)).status).toBe(PASSED_ON)
+    // The second /grip was known; the other query was looked up (nothing stored there).
+    expect(lookups).toHaveBeenCalledTimes(2)
+    lookups.mockRestore()
   })
 
   it('passes on once the entry is stale or purged', async () => {

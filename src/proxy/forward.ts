@@ -50,10 +50,15 @@ export function forwarderFor(
   prepare?: (headers: Headers) => Promise<void>,
   context: ForwardContext = {}
 ): Forward {
-  const clientUrl = new URL(request.url)
-  const target = originUrl(config, clientUrl)
   const idleMs = config.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS
+  // Worked out at the first origin request: a request the cache answers makes none.
+  let urls: { clientUrl: URL; target: URL } | undefined
   return async ({ method, headers, body, cache }) => {
+    if (!urls) {
+      const clientUrl = new URL(request.url)
+      urls = { clientUrl, target: originUrl(config, clientUrl) }
+    }
+    const { clientUrl, target } = urls
     // GET and HEAD bodies have no meaning (RFC 9110 §9.3.1) and are never sent.
     const withBody = !!body && method !== 'GET' && method !== 'HEAD'
     const outgoing = originHeaders(headers, clientUrl, config, {

@@ -17,6 +17,7 @@ import {
 } from './freshness.ts'
 import { PurgeFence } from './purge-fence.ts'
 import {
+  DECIDING_REQUEST_FIELDS,
   isPlainGet,
   prepareQuickHit,
   type QuickAnswer,
@@ -78,14 +79,15 @@ export class PullCache {
     if (cache === false || hasUpgrade(request)) return this.#filler.bypass(request, forward)
     const url = new URL(request.url)
     const primaryKey = primaryKeyOf(url)
-    const preq = policyRequest(request, url, this.#mode)
-
     const now = this.#deps.clock.now()
     const entries = await this.#deps.store.lookup(primaryKey, now)
-    if (isPlainGet(request.method, preq)) {
-      const quick = this.#quickHit(matchingEntry(entries, preq), now, true)
+    if (request.method === 'GET' && entries.length > 0) {
+      const quickReq = quickPolicyRequest(request, url, this.#mode, entries)
+      const quick =
+        isPlainGet('GET', quickReq) && this.#quickHit(matchingEntry(entries, quickReq), now, true)
       if (quick) return quickHitResponse(quick.answer, quick.entry, quick.grip)
     }
+    const preq = policyRequest(request, url, this.#mode)
     let decision = chooseStored(entries, preq, this.#factory)
     if (decision?.kind === 'fresh' && !this.#quick.has(decision.entry)) {
       this.#quick.set(decision.entry, prepareQuickHit(decision.entry, decision.policy, now) ?? null)
@@ -272,6 +274,40 @@ function policyRequest(request: Request, url: URL, mode: RequestDirectivesMode):
     headers[name] = value
   })
   headers.host = url.host
+  return {
+    url: `${url.pathname}${url.search}`,
+    method: 'GET',
+    headers: decisionHeaders(headers, mode),
+  }
+}
+
+/** A field name (RFC 9110 §5.1: a token), lowercase. */
+const FIELD_NAME = /^[!#$%&'*+.^_`|~0-9a-z-]+$/
+
+/**
+ * The part of `policyRequest` the quick path reads: the deciding fields and the `Vary` fields
+ * of `entries`, each asked for by name. A cached hold is a quick hit, and copying every field
+ * of its request (which, on Node, builds web Headers from the IncomingMessage) was a visible
+ * part of its cost (issue #15).
+ */
+function quickPolicyRequest(
+  request: Request,
+  url: URL,
+  mode: RequestDirectivesMode,
+  entries: readonly StoredResponse[]
+): PolicyRequest {
+  const headers: Record<string, string> = {}
+  const take = (name: string) => {
+    // No request field has a name that is not a token (Headers would throw on asking).
+    if (!FIELD_NAME.test(name)) return
+    const value = name === 'host' ? url.host : request.headers.get(name)
+    if (value !== null) headers[name] = value
+  }
+  for (const name of DECIDING_REQUEST_FIELDS) take(name)
+  for (const entry of entries) {
+    const vary = entry.policy.resh.vary
+    if (vary) for (const name of vary.toLowerCase().split(',')) take(name.trim())
+  }
   return {
     url: `${url.pathname}${url.search}`,
     method: 'GET',

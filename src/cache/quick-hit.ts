@@ -34,7 +34,7 @@ export interface QuickHit {
 }
 
 /** Request fields that can change how a stored response answers (RFC 9111 §5.2.1, RFC 9110 §13, §14). */
-const DECIDING_REQUEST_FIELDS = [
+export const DECIDING_REQUEST_FIELDS = [
   'cache-control',
   'pragma',
   'range',

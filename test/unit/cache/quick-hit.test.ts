@@ -65,6 +65,10 @@ const CASES: { name: string; headers: Record<string, string> | [string, string][
   },
   { name: 'Vary', headers: { 'cache-control': 'max-age=60', vary: 'accept-encoding' } },
   {
+    name: 'Vary naming Host, an empty and a malformed field',
+    headers: { 'cache-control': 'max-age=60', vary: 'Accept-Encoding, , Host, x bad' },
+  },
+  {
     name: 'two Set-Cookie (full path only)',
     headers: [
       ['cache-control', 'public, max-age=60'],
@@ -93,6 +97,17 @@ describe('quick cache hits answer as the full path does', () => {
       expect(h.origin.requests).toHaveLength(1)
     })
   }
+
+  it('answers quick only the variant the request matches', async () => {
+    const h = harness({ 'cache-control': 'max-age=60', vary: 'accept-encoding' })
+    const gzip = { headers: { 'accept-encoding': 'gzip' } }
+    await h.get(gzip)
+    await h.get(gzip)
+    expect((await h.get(gzip)).plain).toBe(true)
+    const other = await h.get({ headers: { 'accept-encoding': 'br' } })
+    expect(other.headers).toContainEqual(['x-cache', 'MISS'])
+    expect(h.origin.requests).toHaveLength(2)
+  })
 
   it('stops answering quick once the entry is stale', async () => {
     const h = harness({ 'cache-control': 'max-age=10' })

@@ -42,6 +42,8 @@ export interface Logger {
  * `OriginTimeoutError` when `origin.timeoutMs` passes before the response head arrives.
  * Error messages may name the origin's URL and the socket error: they are for the log only.
  * The idle timeout on the body is applied by the caller (`forwarderFor`), not here.
+ * An implementation that already holds the whole body when it answers may mark the answer
+ * (`markWholeBody`, src/http/whole-body.ts): the gateway then takes the bytes as they are.
  */
 export interface Origin {
   fetch(request: Request, origin: OriginConfig, hints?: OriginHints): Promise<Response>

@@ -287,9 +287,9 @@ http {
 }
 
 /** Starts bench/node-floor.mjs on a free port and waits until it answers. */
-export async function startFloorProcess() {
+export async function startFloorProcess(nodeArgs: readonly string[] = []) {
   const port = await freePort()
-  const child = start('node', ['bench/node-floor.mjs'], { PORT: String(port) })
+  const child = start('node', [...nodeArgs, 'bench/node-floor.mjs'], { PORT: String(port) })
   await waitFor(
     () => answers(`http://127.0.0.1:${port}/ready`),
     20_000,

@@ -4,8 +4,11 @@
  * route), and the difference per socket by V8 node type and name, largest first. Timers,
  * closures and objects that exist once per socket show up with a count of about 1.
  *
- *     node --import tsx bench/ws-heap.ts [--low=1000] [--high=3000] [--top=40]
+ *     node --import tsx bench/ws-heap.ts [--low=1000] [--high=3000] [--top=40] [--floor]
  *
+ * `--floor` measures the node:http floor's plain `ws` sockets instead (bench/node-floor.mjs),
+ * which is what `ws` and Node cost with no gateway; `--keep` keeps the snapshots (and says
+ * where) to read their retainers in DevTools.
  * The gateway runs as the bench runs it (bin/ts-register.mjs, no keepNames), with
  * `--heapsnapshot-signal`; everything listens on 127.0.0.1 and is stopped by its PID.
  * @module
@@ -16,8 +19,8 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import WebSocket from 'ws'
-import { sleep, waitFor } from './procs.ts'
-import { CHANNEL, startGripgate, startOrigins } from './targets.ts'
+import { sleep, stop, waitFor } from './procs.ts'
+import { CHANNEL, startFloorProcess, startGripgate, startOrigins } from './targets.ts'
 
 const arg = (name: string, fallback: number): number => {
   const found = process.argv.find((a) => a.startsWith(`--${name}=`))
@@ -29,20 +32,28 @@ const TOP = arg('top', 40)
 /** Opens in flight at once. */
 const OPENING = 100
 
+/** Opens refused on a loaded machine (an origin timeout answers 502), opened again. */
+let retried = 0
+
 /** Opens `count` more subscribers; resolves once each got the origin's greeting. */
 async function openSockets(url: string, count: number, into: WebSocket[]): Promise<void> {
   let next = 0
   const one = () =>
-    new Promise<void>((resolve, reject) => {
+    new Promise<boolean>((resolve) => {
       const ws = new WebSocket(url, { perMessageDeflate: false })
-      ws.once('message', () => resolve())
-      ws.once('error', reject)
-      into.push(ws)
+      ws.once('message', () => {
+        into.push(ws)
+        resolve(true)
+      })
+      ws.once('error', () => resolve(false))
     })
   const worker = async () => {
     while (next < count) {
       next++
-      await one()
+      for (let attempt = 1; !(await one()); attempt++) {
+        if (attempt === 3) throw new Error(`an open failed ${attempt} times`)
+        retried++
+      }
     }
   }
   await Promise.all(Array.from({ length: OPENING }, worker))
@@ -105,16 +116,25 @@ async function summarise(file: string): Promise<Map<string, { count: number; byt
   return out
 }
 
+const FLOOR = process.argv.includes('--floor')
+const KEEP = process.argv.includes('--keep')
+
 const dir = await mkdtemp(join(tmpdir(), 'gripgate-ws-heap-'))
-const origins = await startOrigins()
-const gateway = await startGripgate(origins, [
-  '--heapsnapshot-signal=SIGUSR2',
-  `--diagnostic-dir=${dir}`,
-])
+const nodeArgs = ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${dir}`]
+const origins = FLOOR ? undefined : await startOrigins()
+const server = origins
+  ? await startGripgate(origins, nodeArgs)
+  : await startFloorProcess(nodeArgs).then(({ port, child }) => ({
+      port,
+      pids: () => [child.child.pid!],
+      stop: () => stop(child),
+    }))
 const sockets: WebSocket[] = []
 try {
-  const pid = nodeChild(gateway.pids()[0]!)
-  const url = `ws://127.0.0.1:${gateway.port}/ws/${CHANNEL}`
+  const pid = nodeChild(server.pids()[0]!)
+  const url = origins
+    ? `ws://127.0.0.1:${server.port}/ws/${CHANNEL}`
+    : `ws://127.0.0.1:${server.port}/sub`
   await openSockets(url, LOW, sockets)
   await sleep(1000)
   const low = await summarise(await snapshot(pid, dir))
@@ -129,7 +149,10 @@ try {
   let total = 0
   for (const row of rows) total += row.bytes
   rows.sort((a, b) => b.bytes - a.bytes)
-  console.log(`heap per WebSocket (${LOW} → ${HIGH} held): ${(total / 1024).toFixed(2)} KiB`)
+  console.log(
+    `${FLOOR ? 'floor ' : ''}heap per WebSocket (${LOW} → ${HIGH} held): ${(total / 1024).toFixed(2)} KiB` +
+      (retried ? ` (${retried} opens retried)` : '')
+  )
   console.log('bytes/socket  count/socket  type name')
   for (const row of rows.slice(0, TOP))
     console.log(
@@ -137,7 +160,8 @@ try {
     )
 } finally {
   for (const ws of sockets) ws.terminate()
-  await gateway.stop()
-  await origins.stop()
-  await rm(dir, { recursive: true, force: true })
+  await server.stop()
+  await origins?.stop()
+  if (KEEP) console.log(`snapshots kept in ${dir}`)
+  else await rm(dir, { recursive: true, force: true })
 }

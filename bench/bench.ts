@@ -65,6 +65,8 @@ const CLUSTER_SIZES = (
   flag('cluster-sizes')?.split(',').map(Number) ?? [quick ? 1000 : 10_000]
 ).filter((n) => n > 0)
 const HEADLINE = Number(flag('headline') ?? (quick ? 10_000 : 100_000))
+/** `--headline-workers=N` overrides the workers the headline's size calls for. */
+const HEADLINE_WORKERS = flag('headline-workers') ? Number(flag('headline-workers')) : undefined
 const CLUSTER_RUN = ONLY ? ONLY.includes('cluster') : !process.argv.includes('--no-cluster')
 const CLUSTER_PROBES = quick ? 3 : 5
 /**
@@ -221,6 +223,13 @@ async function cacheHits(origins: Origins, withNginx: boolean): Promise<[string,
       },
     ],
     [
+      ALL_CORES,
+      async () => {
+        const t = await startGripgate(origins, [], { workers: CORES })
+        return { url: `http://127.0.0.1:${t.port}/cached/item`, pids: t.pids, stop: t.stop }
+      },
+    ],
+    [
       'node:http floor (no cache, fixed body)',
       async () => {
         const t = await startNodeFloor()
@@ -229,8 +238,8 @@ async function cacheHits(origins: Origins, withNginx: boolean): Promise<[string,
     ],
   ]
   if (withNginx)
-    servers.splice(1, 0, [
-      'nginx proxy_cache',
+    servers.splice(2, 0, [
+      'nginx proxy_cache (worker_processes auto)',
       async () => {
         const t = await startNginx(origins)
         return { url: `http://127.0.0.1:${t.cachePort}/cached/item`, pids: t.pids, stop: t.stop }
@@ -314,11 +323,21 @@ const METRICS: [keyof RunResult, string, number][] = [
 
 const fmt = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a')
 
+/**
+ * Every core, as users run a server (issue #18): gripgate `--workers` one per core (the
+ * in-process relay between them, no Redis on one machine), nginx `worker_processes auto`.
+ */
+const CORES = os.availableParallelism()
+const ALL_CORES = `gripgate --workers ${CORES}`
+
 async function main() {
   const started = new Date()
   const skipped: string[] = []
   const origins: Origins = await startOrigins()
-  const targets: [string, Starter][] = [['gripgate', () => startGripgate(origins, gripgateArgs)]]
+  const targets: [string, Starter][] = [
+    ['gripgate', () => startGripgate(origins, gripgateArgs)],
+    [ALL_CORES, () => startGripgate(origins, gripgateArgs, { workers: CORES })],
+  ]
   const ppMissing = pushpinMissing()
   if (ppMissing) skipped.push(`Pushpin skipped: ${ppMissing}`)
   else {
@@ -376,6 +395,7 @@ async function main() {
       origins,
       sizes: CLUSTER_SIZES,
       headline: HEADLINE,
+      ...(HEADLINE_WORKERS ? { headlineWorkers: HEADLINE_WORKERS } : {}),
       runs: RUNS,
       probes: CLUSTER_PROBES,
       pushpinMissing: ppMissing,
@@ -434,7 +454,11 @@ function report(
 ): string {
   const names = [...results.keys()]
   // Ratio columns only when gripgate ran (`--only` may leave it out).
-  const peers = names.includes('gripgate') ? names.filter((x) => x !== 'gripgate') : []
+  const peers = names.includes('gripgate')
+    ? names.filter((x) => x !== 'gripgate' && x !== ALL_CORES)
+    : []
+  // The all-cores row against nchan, which runs `worker_processes auto`.
+  const allCores = names.includes(ALL_CORES) && names.includes('nchan')
   const lines = [
     `# gripgate bench ${started.toISOString()}${quick ? ' (quick)' : ''}`,
     '',
@@ -450,8 +474,16 @@ function report(
     for (const transport of TRANSPORTS) {
       const key = section(transport, n)
       lines.push(`## ${key}`, '')
-      lines.push(row(['metric', ...names, ...peers.map((p) => `gripgate ÷ ${p}`)]))
-      lines.push(row(['---', ...names.map(() => '---:'), ...peers.map(() => '---:')]))
+      const extra = allCores ? [`${ALL_CORES} ÷ nchan`] : []
+      lines.push(row(['metric', ...names, ...peers.map((p) => `gripgate ÷ ${p}`), ...extra]))
+      lines.push(
+        row([
+          '---',
+          ...names.map(() => '---:'),
+          ...peers.map(() => '---:'),
+          ...extra.map(() => '---:'),
+        ])
+      )
       for (const [metric, label, d] of metrics) {
         const val = (name: string) => {
           const r = results.get(name)?.get(key)
@@ -462,6 +494,7 @@ function report(
           return typeof r === 'string' ? r : fmt(val(name), d)
         })
         const ratios = peers.map((p) => fmt(val('gripgate') / val(p), 2))
+        if (allCores) ratios.push(fmt(val(ALL_CORES) / val('nchan'), 2))
         lines.push(row([label, ...cells, ...ratios]))
       }
       lines.push('')
@@ -484,9 +517,16 @@ function report(
           : `${fmt(gg.rps / r.rps, 2)} | ${fmt(gg.cpuMsPer1k / r.cpuMsPer1k, 2)}`
       lines.push(`| ${name} | ${fmt(r.rps, 0)} | ${fmt(r.cpuMsPer1k, 1)} | ${ratios} |`)
     }
+    const all = cache.find(([name]) => name === ALL_CORES)?.[1]
+    const nginx = cache.find(([name]) => name.startsWith('nginx'))?.[1]
+    if (all && nginx)
+      lines.push(
+        '',
+        `${ALL_CORES} ÷ nginx proxy_cache: requests/s ${fmt(all.rps / nginx.rps, 2)}, CPU per request ${fmt(all.cpuMsPer1k / nginx.cpuMsPer1k, 2)}.`
+      )
     lines.push(
       '',
-      'autocannon runs on the same 2 cores as the server, so requests/s is bounded by the generator too: the floor row is what node:http and the generator manage with no cache logic at all, and CPU per request is the server-side cost.',
+      `autocannon runs on the same ${CORES} cores as the server, so requests/s is bounded by the generator too: the floor row is what node:http and the generator manage with no cache logic at all, and CPU per request is the server-side cost. ${ALL_CORES} (one worker per core, each with its own cache) is to be read against nginx, which runs \`worker_processes auto\`.`,
       ''
     )
   }

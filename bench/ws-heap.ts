@@ -124,7 +124,7 @@ const nodeArgs = ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${dir}`]
 const origins = FLOOR ? undefined : await startOrigins()
 const server = origins
   ? await startGripgate(origins, nodeArgs)
-  : await startFloorProcess(nodeArgs).then(({ port, child }) => ({
+  : await startFloorProcess(1, nodeArgs).then(({ port, child }) => ({
       port,
       pids: () => [child.child.pid!],
       stop: () => stop(child),

@@ -103,7 +103,9 @@ interface RunResult {
   median: number
   p99: number
   last: number
+  /** Burst rate with one publish in flight, and with sixteen. */
   deliveriesPerSec: number
+  deliveriesPerSec16: number
   burstDelivered: number
   /** Server process tree CPU time during the burst per 1,000 deliveries (robust on a busy box). */
   serverCpuMsPer1k: number
@@ -114,6 +116,37 @@ interface RunResult {
 const median = (xs: number[]) => {
   const v = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b)
   return v.length ? v[Math.floor((v.length - 1) / 2)]! : Number.NaN
+}
+
+/** Publishes `count` messages from `first`, at most `inFlight` of them awaiting an answer. */
+async function publishPool(target: Target, first: number, count: number, inFlight: number) {
+  let next = 0
+  const sender = async () => {
+    while (next < count) await publishOne(target, first + next++)
+  }
+  await Promise.all(Array.from({ length: Math.min(inFlight, count) }, sender))
+}
+
+/** `BURST` messages from `first` at `inFlight` publishes at a time: deliveries and their rate. */
+async function burst(
+  target: Target,
+  subs: Awaited<ReturnType<typeof subscribe>>,
+  first: number,
+  inFlight: number
+) {
+  const startNs = process.hrtime.bigint()
+  await publishPool(target, first, BURST, inFlight)
+  const deadline = Date.now() + BURST_WAIT_MS
+  for (let i = 0; i < BURST; i++)
+    await awaitDelivery(subs, first + i, Math.max(0, deadline - Date.now()))
+  let delivered = 0
+  let end = startNs
+  for (let i = 0; i < BURST; i++) {
+    delivered += subs.deliveries(first + i)
+    const at = subs.lastArrival(first + i)
+    if (at > end) end = at
+  }
+  return { delivered, perSec: delivered / (Number(end - startNs) / 1e9) }
 }
 
 async function runOnce(target: Target, transport: Transport, n: number): Promise<RunResult> {
@@ -133,22 +166,12 @@ async function runOnce(target: Target, transport: Transport, n: number): Promise
       probes.push(summarize(subs, seq))
       await sleep(50)
     }
-    const startNs = process.hrtime.bigint()
     const serverCpu0 = treeCpuMs(target.pids())
-    const sends = []
-    for (let i = 0; i < BURST; i++) sends.push(publishOne(target, PROBES + i))
-    await Promise.all(sends)
-    const burstDeadline = Date.now() + BURST_WAIT_MS
-    for (let i = 0; i < BURST; i++) {
-      await awaitDelivery(subs, PROBES + i, Math.max(0, burstDeadline - Date.now()))
-    }
-    let delivered = 0
-    let end = startNs
-    for (let i = 0; i < BURST; i++) {
-      delivered += subs.deliveries(PROBES + i)
-      const at = subs.lastArrival(PROBES + i)
-      if (at > end) end = at
-    }
+    // Two bursts (issue #18): publishes one at a time (each sent when the last was answered),
+    // then sixteen in flight, where a server can coalesce what is queued for a subscriber.
+    const single = await burst(target, subs, PROBES, 1)
+    const sixteen = await burst(target, subs, PROBES + BURST, 16)
+    const delivered = single.delivered + sixteen.delivered
     const cpu = process.cpuUsage(cpu0)
     const serverCpuMs = treeCpuMs(target.pids()) - serverCpu0
     return {
@@ -158,8 +181,9 @@ async function runOnce(target: Target, transport: Transport, n: number): Promise
       median: median(probes.map((p) => p.median)),
       p99: median(probes.map((p) => p.p99)),
       last: median(probes.map((p) => p.last)),
-      deliveriesPerSec: delivered / (Number(end - startNs) / 1e9),
-      burstDelivered: delivered / (BURST * n),
+      deliveriesPerSec: single.perSec,
+      deliveriesPerSec16: sixteen.perSec,
+      burstDelivered: delivered / (2 * BURST * n),
       serverCpuMsPer1k: (serverCpuMs / delivered) * 1000,
       genCpuMs: (cpu.user + cpu.system) / 1000,
       reconnects: subs.reconnects,
@@ -312,7 +336,8 @@ const METRICS: [keyof RunResult, string, number][] = [
   ['median', 'latency median (ms)', 2],
   ['p99', 'latency p99 (ms)', 2],
   ['last', 'latency last (ms)', 2],
-  ['deliveriesPerSec', 'burst deliveries/s', 0],
+  ['deliveriesPerSec', 'burst deliveries/s, 1 publish in flight', 0],
+  ['deliveriesPerSec16', 'burst deliveries/s, 16 in flight', 0],
   ['burstDelivered', 'burst delivered (share)', 3],
   ['serverCpuMsPer1k', 'server CPU ms per 1k burst deliveries', 1],
   ['connectRate', 'connects/s', 0],
@@ -439,7 +464,7 @@ const section = (transport: Transport, n: number) =>
 
 /** The fan-out tables' method paragraphs. */
 const fanoutIntro = () => [
-  `Subscribers on 127.0.0.1, ${RUNS === 1 ? '1 run' : `median of ${RUNS} runs`}; latency: median over ${PROBES} single messages (each awaited by every subscriber); burst: ${BURST} messages published at once. RSS: server process tree, (after connecting N − before) / N. Ratios are gripgate ÷ peer.`,
+  `Subscribers on 127.0.0.1, ${RUNS === 1 ? '1 run' : `median of ${RUNS} runs`}; latency: median over ${PROBES} single messages (each awaited by every subscriber); burst: ${BURST} messages published one at a time (the next sent when the last was answered), then ${BURST} more with sixteen publishes in flight; server CPU over both bursts. RSS: server process tree, (after connecting N − before) / N. Ratios are gripgate ÷ peer.`,
   '',
   'SSE: each message is the event `data: <seq> <sendTimeNs>`. WebSocket: each message is the text `<seq> <sendTimeNs>`; gripgate and Pushpin (route `over_http`) open it as WebSocket-over-HTTP to the GRIP origin fixture, which subscribes the connection and sends `ready bench`; nchan (`nchan_subscriber eventsource websocket`) subscribes before its `101`. Reconnects: subscribers opened again because their socket closed before they were subscribed or they were not subscribed within 10 s (at most 3 per subscriber).',
   '',

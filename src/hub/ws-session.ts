@@ -19,6 +19,7 @@ import {
   parseCloseContent,
   type WsEvent,
 } from '../grip/ws-events.ts'
+import { doNothing } from '../timers.ts'
 import type { WsHandler, WsSocket } from '../ws-socket.ts'
 import type { Hub } from './hub.ts'
 import { ResumeWait } from './resume-wait.ts'
@@ -29,7 +30,6 @@ import type { OriginReply, WohExchange } from './woh-exchange.ts'
 /** An origin answer that accepted the exchange. */
 type AcceptedReply = Extract<OriginReply, { ok: true }>
 
-import { doNothing } from '../timers.ts'
 import { type KeepAliveSnapshot, WsKeepAlive } from './ws-keep-alive.ts'
 
 /**

@@ -310,11 +310,11 @@ http {
 
 /**
  * Starts bench/node-floor.mjs on a free port (as `workers` node:cluster workers when above 1)
- * and waits until it answers, every worker listening.
+ * and waits until it answers, every worker listening; `nodeArgs` go before the script.
  */
-export async function startFloorProcess(workers = 1) {
+export async function startFloorProcess(workers = 1, nodeArgs: readonly string[] = []) {
   const port = await freePort()
-  const child = start('node', ['bench/node-floor.mjs'], {
+  const child = start('node', [...nodeArgs, 'bench/node-floor.mjs'], {
     PORT: String(port),
     WORKERS: String(workers),
   })

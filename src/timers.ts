@@ -39,3 +39,9 @@ export function scheduleChained<T>(
   arm()
   return () => clear(timer)
 }
+
+/**
+ * A function that does nothing: the initial cancel function (or listener) of a session's
+ * fields, shared so a held connection does not carry a closure of its own for each (issue #18).
+ */
+export const doNothing = (): void => {}

@@ -1,9 +1,9 @@
 /**
  * Upgrades other than WebSocket (`h2c`, anything a client asks for) answered as the ordinary
  * requests they also are. Node's http server gives a request with `Connection: upgrade` to the
- * 'upgrade' listeners whenever there is one, never to the request listener; @hono/node-server 2
- * listens for WebSockets only and returns early on anything else, so such a request got no
- * answer and its socket stayed open until the process ran out of descriptors (issue #12).
+ * 'upgrade' listeners whenever there is one, never to the request listener; the gateway's
+ * (websocket-upgrades.ts) takes WebSocket upgrades only and returns early on anything else, so
+ * such a request would get no answer and its socket stayed open until the process ran out of descriptors (issue #12).
  * A server may ignore an upgrade it does not take (RFC 9110 §7.8), which is what Node does
  * itself when nobody listens.
  * @module
@@ -13,17 +13,14 @@ import type { Duplex } from 'node:stream'
 
 type UpgradeListener = (request: IncomingMessage, socket: Duplex, head: Buffer) => void
 
-/** The upgrade @hono/node-server takes (it compares the whole field, lower-cased). */
+/** The upgrade websocket-upgrades.ts takes (it compares the whole field, lower-cased). */
 const isWebSocketUpgrade = (request: IncomingMessage): boolean =>
   request.headers.upgrade?.toLowerCase() === 'websocket'
 
 /**
- * Makes `server`'s 'upgrade' listeners (node-server's WebSocket one) see WebSocket upgrades
- * only; every other upgrade is parsed again as a plain request, so it is answered, may carry a
- * body, keeps its connection alive and is released like any other.
- *
- * One listener replaces them all because node-server writes its refusal of a WebSocket
- * handshake only when it is the server's single 'upgrade' listener.
+ * Makes `server`'s 'upgrade' listeners (the WebSocket one) see WebSocket upgrades only; every
+ * other upgrade is parsed again as a plain request, so it is answered, may carry a body, keeps
+ * its connection alive and is released like any other.
  */
 export function answerOtherUpgradesPlainly(server: Server): void {
   const websocket = server.listeners('upgrade') as UpgradeListener[]

@@ -6,7 +6,6 @@
 
 import {
   createServer,
-  type IncomingMessage,
   type RequestListener,
   type Server,
   type ServerOptions,
@@ -52,6 +51,7 @@ import { refuseAmbiguousRequest, refusedUpgrade } from './request-guard.ts'
 import { SocketStreamOpener } from './socket-stream.ts'
 import { systemClock } from './system-clock.ts'
 import { nodeWebSocketAcceptor } from './websocket.ts'
+import { takeWebSocketUpgrades } from './websocket-upgrades.ts'
 
 /** Where and how to listen. */
 export interface ServeOptions {
@@ -251,25 +251,11 @@ export async function startGateway(options: ServeOptions): Promise<RunningGatewa
   await platform.cluster?.start()
   const server = createAdaptorServer({
     fetch: (request, env) => {
-      // An upgrade (no outgoing) skipped the front door's check.
-      const refused = env.outgoing ? undefined : refusedUpgrade(env.incoming as IncomingMessage)
-      if (refused) return refused
       // This server is HTTP/1.1 (no createServer option): outgoing is a ServerResponse.
       platform.streams.bind(request, env.outgoing as ServerResponse)
       return gateway.app.fetch(request, env)
     },
     hostname: options.host,
-    websocket: {
-      server: new WebSocketServer({
-        noServer: true,
-        perMessageDeflate: false,
-        // Over it (fragments counted together) `ws` closes with 1009 itself (issue #12).
-        maxPayload: options.config.limits.wsMessageBytes,
-        // The session answers pings (ws-session.ts onPing): ws's own answer drops the
-        // connection without a word once 60 pongs wait to be written.
-        autoPong: false,
-      }),
-    },
     createServer: frontDoor(
       () => gateway,
       // Below info the access log is off: no listeners, nothing measured per request.
@@ -285,6 +271,24 @@ export async function startGateway(options: ServeOptions): Promise<RunningGatewa
         : undefined
     ),
   }) as Server
+  const wss = new WebSocketServer({
+    noServer: true,
+    perMessageDeflate: false,
+    // Over it (fragments counted together) `ws` closes with 1009 itself (issue #12).
+    maxPayload: options.config.limits.wsMessageBytes,
+    // The session answers pings (ws-session.ts onPing): ws's own answer drops the
+    // connection without a word once 60 pongs wait to be written.
+    autoPong: false,
+    // The hub tracks sessions and `sockets` below every socket: a Set entry and a close
+    // listener per socket here would be a third list.
+    clientTracking: false,
+  })
+  // Upgrades skip the front door: its check of the target is made here.
+  takeWebSocketUpgrades(
+    server,
+    wss,
+    (request, env) => refusedUpgrade(env.incoming) ?? gateway.app.fetch(request, env)
+  )
   answerOtherUpgradesPlainly(server)
   answerClientErrors(server, logger)
   // Every client socket, whatever it speaks now: Node's own list (closeAllConnections) loses a

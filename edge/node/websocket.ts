@@ -1,58 +1,168 @@
 /**
- * The WebSocket seam on Node, over @hono/node-server 2's built-in upgrade support and the
- * `ws` socket underneath (for ping, pong, terminate and bufferedAmount, which Hono's
- * WSContext does not expose).
+ * The WebSocket seam on Node, over `ws` directly: the server's 'upgrade' listener
+ * (websocket-upgrades.ts) leaves the raw socket in the request's env, and `accept` completes
+ * the handshake with `handleUpgrade` once the gateway took the upgrade (the origin accepted
+ * the OPEN). A held socket keeps only the `ws` WebSocket, its NodeWsSocket and the core's
+ * handler: no Hono Context, no Request, no WSContext (issue #18; docs/performance.md).
  * @module
  */
-import { type HttpBindings, upgradeWebSocket } from '@hono/node-server'
+import type { IncomingMessage } from 'node:http'
+import type { Duplex } from 'node:stream'
 import type { Context } from 'hono'
-import type { WebSocket } from 'ws'
+import type { WebSocket, WebSocketServer } from 'ws'
 import type { WebSocketAcceptor, WsHandler, WsSocket } from '../../src/ws-socket.ts'
+
+/** An upgrade request's env on Node: what `accept` needs to complete the handshake. */
+export interface UpgradeEnv {
+  incoming: IncomingMessage
+  /** Absent: there is no ServerResponse for an upgrade. */
+  outgoing: undefined
+  upgrade: NodeUpgrade
+}
+
+/** The raw connection of an upgrade, handed from the 'upgrade' listener to `accept`. */
+export interface NodeUpgrade {
+  socket: Duplex
+  /** The first bytes after the request's head. */
+  head: Buffer
+  server: WebSocketServer
+  /** Set by `accept`: the socket is the acceptor's now, the listener must not answer on it. */
+  taken: boolean
+}
 
 /** Close code ws reports when no close frame was received. */
 const ABNORMAL_CLOSURE = 1006
+/** Close code ws reports for a close frame without a code. */
+const NO_STATUS = 1005
+
+/**
+ * Fields of the gateway's answer that must not reach the 101: ws writes the handshake's own
+ * (RFC 6455 §4.2.2), and the subprotocol is ws's choice, as it was under @hono/node-server.
+ */
+const NOT_ON_101 = new Set([
+  'connection',
+  'content-length',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'sec-websocket-accept',
+  'sec-websocket-extensions',
+  'sec-websocket-protocol',
+])
 
 export const nodeWebSocketAcceptor: WebSocketAcceptor = {
   // ws refuses a bad handshake only after this handler answered (issue #12).
   checksHandshake: true,
-  async accept(c: Context, headers: Headers, handler: WsHandler): Promise<Response> {
-    let closeFrameSeen = false
+  accept(c: Context, headers: Headers, handler: WsHandler): Response {
+    const upgrade = (c.env as Partial<UpgradeEnv> | undefined)?.upgrade
+    if (!upgrade) {
+      // Not an upgrade the server's listener saw: nothing to complete it on.
+      handler.onClose(undefined, '', false)
+      return new Response(null, { status: 500 })
+    }
+    upgrade.taken = true
+    const { socket, head, server } = upgrade
+    // A client that left while the origin answered the OPEN is never upgraded: the session
+    // must still end, or the origin never hears of it and the hub keeps its slot.
+    if (socket.destroyed || !socket.readable || !socket.writable) {
+      socket.destroy()
+      handler.onClose(undefined, '', false)
+      return new Response(null, { status: 200 })
+    }
     let opened = false
-    // A client that leaves while the origin answers the OPEN is never upgraded (ws drops a
-    // socket that is no longer writable without a word): the session must still end, or the
-    // origin never hears of it and the hub keeps its slot.
-    const socket = (c.env as Partial<HttpBindings> | undefined)?.incoming?.socket
+    // ws drops a socket that is no longer writable, or aborts a handshake it refuses, without
+    // calling back: either way the socket closes.
     const leftBeforeOpen = () => {
       if (!opened) handler.onClose(undefined, '', false)
     }
-    socket?.once('close', leftBeforeOpen)
-    await upgradeWebSocket(c, {
-      onOpen(_event, ctx) {
+    socket.once('close', leftBeforeOpen)
+    const addFields = (lines: string[]) => {
+      headers.forEach((value, name) => {
+        if (!NOT_ON_101.has(name)) lines.push(`${name}: ${value}`)
+      })
+    }
+    // handleUpgrade writes the 101 synchronously; the listener is gone before any other's.
+    server.on('headers', addFields)
+    try {
+      server.handleUpgrade(c.env.incoming, socket, head, (ws) => {
         opened = true
-        socket?.off('close', leftBeforeOpen)
-        const ws = ctx.raw as WebSocket
-        ws.on('ping', (data: Buffer) => handler.onPing(new Uint8Array(data)))
-        ws.on('pong', (data: Buffer) => handler.onPong(new Uint8Array(data)))
-        // ws reports 1005 for a close frame without a code and 1006 when none came at all.
-        ws.on('close', (code: number) => {
-          closeFrameSeen = code !== ABNORMAL_CLOSURE
-        })
-        handler.onOpen(new NodeWsSocket(ws))
-      },
-      onMessage(event) {
-        const data = event.data
-        if (typeof data === 'string') handler.onMessage(new TextEncoder().encode(data), false)
-        else handler.onMessage(new Uint8Array(data as ArrayBuffer), true)
-      },
-      onClose(event) {
-        const code = event.code === 1005 || event.code === ABNORMAL_CLOSURE ? undefined : event.code
-        handler.onClose(code, event.reason, closeFrameSeen)
-      },
-    })
-    // node-server copies this response's headers onto the 101.
-    return new Response(null, { headers })
+        socket.off('close', leftBeforeOpen)
+        socket.off('error', ignoreError)
+        listen(ws, handler)
+      })
+    } finally {
+      server.off('headers', addFields)
+    }
+    // The 101 is written; this answer only tells the framework the request was handled.
+    return new Response(null, { status: 200 })
   },
 }
+
+/** Swallows a socket error while the upgrade waits (the 'close' that follows ends it). */
+export const ignoreError = (): void => {}
+
+/** What a held socket's listeners need, kept on the `ws` WebSocket itself. */
+const STATE = Symbol('gripgate.ws')
+
+interface SocketState {
+  handler: WsHandler
+  /** ws reports 1005 for a close frame without a code and 1006 when none came at all. */
+  closeFrameSeen: boolean
+}
+
+type Held = WebSocket & { [STATE]: SocketState }
+
+const stateOf = (ws: WebSocket): SocketState => (ws as Held)[STATE]
+
+/**
+ * Wires `ws` to `handler` with listeners shared by every socket (`this` is the WebSocket):
+ * one closure each per socket cost five functions and their context.
+ */
+function listen(ws: WebSocket, handler: WsHandler): void {
+  ;(ws as Held)[STATE] = { handler, closeFrameSeen: false }
+  ws.on('message', onMessage)
+  ws.on('ping', onPing)
+  ws.on('pong', onPong)
+  ws.on('close', onClose)
+  // ws closes the socket itself after an error (a bad frame, a message over maxPayload): the
+  // 'close' that follows tells the handler. Without a listener the error would be thrown.
+  ws.on('error', ignoreError)
+  handler.onOpen(new NodeWsSocket(ws))
+}
+
+/** A view, not a copy: ws hands each message a Buffer of its own (unmasked in place). */
+const bytes = (data: Buffer): Uint8Array =>
+  new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+
+function onMessage(this: WebSocket, data: Buffer, isBinary: boolean): void {
+  // ws checked a text message's UTF-8 (1007 otherwise), so its bytes go on as they came.
+  stateOf(this).handler.onMessage(bytes(data), isBinary)
+}
+
+function onPing(this: WebSocket, data: Buffer): void {
+  stateOf(this).handler.onPing(bytes(data))
+}
+
+function onPong(this: WebSocket, data: Buffer): void {
+  stateOf(this).handler.onPong(bytes(data))
+}
+
+function onClose(this: WebSocket, code: number, reason: Buffer): void {
+  const state = stateOf(this)
+  state.closeFrameSeen = code !== ABNORMAL_CLOSURE
+  const known = code === NO_STATUS || code === ABNORMAL_CLOSURE ? undefined : code
+  state.handler.onClose(known, reason.toString(), state.closeFrameSeen)
+}
+
+const TEXT = { binary: false }
+const BINARY = { binary: true }
+/** The last text sent and its UTF-8 bytes (ws never masks or changes a server's frames). */
+let lastText = ''
+let lastTextBytes = Buffer.alloc(0)
 
 /**
  * The core's socket over a `ws` WebSocket. A class, not an object literal with a getter:
@@ -67,7 +177,17 @@ class NodeWsSocket implements WsSocket {
   }
 
   send(data: string | Uint8Array): void {
-    this.#ws.send(data, { binary: typeof data !== 'string' })
+    if (typeof data !== 'string') {
+      this.#ws.send(data, BINARY)
+      return
+    }
+    // A publish sends one string to every subscriber: encoded once, not once per socket (ws
+    // would measure and encode a string on each send), as the node:http floor sends its Buffer.
+    if (data !== lastText) {
+      lastText = data
+      lastTextBytes = Buffer.from(data)
+    }
+    this.#ws.send(lastTextBytes, TEXT)
   }
 
   ping(data: Uint8Array): void {

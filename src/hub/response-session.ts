@@ -7,6 +7,7 @@ import type { LastIds, OriginAgain } from '../fanout.ts'
 import { publishedResponse, toResponse } from '../grip/client-response.ts'
 import type { PublishItem } from '../grip/publish-item.ts'
 import type { Instruct } from '../grip/types.ts'
+import { doNothing } from '../timers.ts'
 import type { Hub } from './hub.ts'
 import type { Subscriber } from './subscriber.ts'
 
@@ -23,7 +24,7 @@ export class ResponseSession implements Subscriber {
   /** channel → the id this poll last reflected (declared prev-id, then delivered ids). */
   readonly #prevIds = new Map<string, string | undefined>()
   #resolve!: (response: Response) => void
-  #cancelTimer: () => void = () => {}
+  #cancelTimer: () => void = doNothing
   #done = false
 
   constructor(

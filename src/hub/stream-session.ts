@@ -12,6 +12,7 @@ import { type HeldStreamOpener, type StreamSink, webHeldStream } from '../held-s
 import { lastEventIdOf, type ResumePoint, resumePoints } from '../history/resume.ts'
 import type { HistoryLookup } from '../history/store.ts'
 import { concatBytes } from '../http/bytes.ts'
+import { doNothing } from '../timers.ts'
 import type { Hub } from './hub.ts'
 import { followLink, type LinkOutcome } from './link-follow.ts'
 import { idsOf } from './resume-wait.ts'
@@ -70,8 +71,8 @@ export class StreamSession implements Subscriber {
   #sink!: StreamSink
   #lastWriteAt: number
   #lastItemAt: number
-  #cancelKeepAlive: () => void = () => {}
-  #cancelRecovery: () => void = () => {}
+  #cancelKeepAlive: () => void = doNothing
+  #cancelRecovery: () => void = doNothing
   /** Set while a next link is in flight: items wait here. */
   #queue: Array<[PublishItem, string]> | undefined
   #closed = false

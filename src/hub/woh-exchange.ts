@@ -19,6 +19,7 @@ import {
 } from '../grip/ws-meta.ts'
 import { readUpTo } from '../http/body.ts'
 import { toPairs } from '../http/headers.ts'
+import { sharedPair } from '../http/shared-pairs.ts'
 
 /** The only content type Pushpin accepts from the origin; it compares the whole value (§7.2). */
 export const WOH_CONTENT_TYPE = 'application/websocket-events'
@@ -35,6 +36,9 @@ const NOT_FORWARDED = [
   'connection-id',
   'sec-websocket-extensions',
 ]
+
+/** Fields that differ on every connection. */
+const UNIQUE = ['connection-id', 'sec-websocket-key']
 
 /**
  * Where one connection's WOH requests go, fixed when the client connects. Kept for the
@@ -60,7 +64,11 @@ export function wohTarget(client: Request): WohTarget {
   headers.set('accept', WOH_CONTENT_TYPE)
   headers.set('connection-id', id)
   headers.set('sec-websocket-extensions', 'grip')
-  return { id, url: client.url, headers: toPairs(headers) }
+  // Fields unique to this connection are not worth sharing.
+  const pairs = toPairs(headers).map((pair) =>
+    UNIQUE.includes(pair[0]) ? pair : sharedPair(pair[0], pair[1])
+  )
+  return { id, url: client.url, headers: pairs }
 }
 
 /** One WOH request to `target`: its fields, the connection's `Meta-*`, and `body`'s events. */

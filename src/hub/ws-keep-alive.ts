@@ -5,6 +5,7 @@
  * @module
  */
 import type { Clock } from '../platform.ts'
+import { doNothing } from '../timers.ts'
 
 /** A keep-alive message for the client. */
 export interface KeepAliveMessage {
@@ -36,13 +37,13 @@ export class WsKeepAlive {
   #settings: KeepAliveSettings | undefined
   #lastActivity: number
   #dueAt = 0
-  #cancel: () => void = () => {}
+  #cancel: () => void = doNothing
 
   /** `onArm` hears every new due time (for hosts that save `snapshot()`). */
   constructor(
     clock: Clock,
     send: (message: KeepAliveMessage) => void,
-    onArm: () => void = () => {}
+    onArm: () => void = doNothing
   ) {
     this.#clock = clock
     this.#send = send
@@ -80,7 +81,7 @@ export class WsKeepAlive {
 
   stop(): void {
     this.#cancel()
-    this.#cancel = () => {}
+    this.#cancel = doNothing
     this.#settings = undefined
   }
 

@@ -19,6 +19,7 @@ import {
   parseCloseContent,
   type WsEvent,
 } from '../grip/ws-events.ts'
+import { doNothing } from '../timers.ts'
 import type { WsHandler, WsSocket } from '../ws-socket.ts'
 import type { Hub } from './hub.ts'
 import { ResumeWait } from './resume-wait.ts'
@@ -65,7 +66,8 @@ export class WsSession implements Subscriber, WsHandler {
   readonly #channels = new Set<string>()
   /** Channels being resumed from history: live items wait here meanwhile (issue #15). */
   readonly #resuming = new ResumeWait()
-  readonly #keepAlive: WsKeepAlive
+  /** Made by the first keep-alive control message: most sockets never get one. */
+  #keepAlive: WsKeepAlive | undefined
   #socket: WsSocket | undefined
   #queue: WsEvent[] = []
   /** What `#queue` holds of client input, as counted against `limits.wsQueueBytes`. */
@@ -80,19 +82,24 @@ export class WsSession implements Subscriber, WsHandler {
   #clientGone = false
   #originClosed = false
   #finished = false
-  #cancelPoll: () => void = () => {}
+  #cancelPoll: () => void = doNothing
   #pollAt: number | undefined
-  #onChange: () => void = () => {}
+  #onChange: () => void = doNothing
 
   constructor(hub: Hub, exchange: WohExchange, openReply: AcceptedReply) {
     this.#hub = hub
     this.#exchange = exchange
-    this.#keepAlive = new WsKeepAlive(
-      hub.clock,
+    this.#pendingReply = openReply
+  }
+
+  /** The keep-alive, made on first use. */
+  #keepAliveMade(): WsKeepAlive {
+    this.#keepAlive ??= new WsKeepAlive(
+      this.#hub.clock,
       (message) => this.#sendToClient(message.type, message.content),
       () => this.#onChange()
     )
-    this.#pendingReply = openReply
+    return this.#keepAlive
   }
 
   /**
@@ -124,7 +131,7 @@ export class WsSession implements Subscriber, WsHandler {
       session.#channels.add(channel)
       hub.subscribe(channel, session)
     }
-    if (snapshot.keepAlive) session.#keepAlive.restore(snapshot.keepAlive)
+    if (snapshot.keepAlive) session.#keepAliveMade().restore(snapshot.keepAlive)
     session.#schedulePoll(snapshot.pollAt)
     return session
   }
@@ -141,7 +148,7 @@ export class WsSession implements Subscriber, WsHandler {
     const interval = this.#exchange.keepAliveIntervalSec
     if (interval !== undefined) snapshot.keepAliveIntervalSec = interval
     if (this.#pollAt !== undefined) snapshot.pollAt = this.#pollAt
-    const keepAlive = this.#keepAlive.snapshot()
+    const keepAlive = this.#keepAlive?.snapshot()
     if (keepAlive) snapshot.keepAlive = keepAlive
     return snapshot
   }
@@ -207,7 +214,7 @@ export class WsSession implements Subscriber, WsHandler {
     if (format.action === 'close') this.#closeClient(format.code, format.reason)
     else if (format.action === 'refresh') this.#pump(true)
     else {
-      this.#keepAlive.touch()
+      this.#keepAlive?.touch()
       this.#sendToClient(format.type, format.content)
     }
   }
@@ -298,7 +305,7 @@ export class WsSession implements Subscriber, WsHandler {
       if (!socket) return
       switch (action.kind) {
         case 'message':
-          this.#keepAlive.touch()
+          this.#keepAlive?.touch()
           this.#sendToClient(action.type, action.content)
           break
         case 'ping':
@@ -356,7 +363,7 @@ export class WsSession implements Subscriber, WsHandler {
         this.#queuedBytes = 0
         break
       case 'keep-alive':
-        this.#keepAlive.configure(control)
+        this.#keepAliveMade().configure(control)
         break
       case 'set-meta':
         break
@@ -415,7 +422,7 @@ export class WsSession implements Subscriber, WsHandler {
     this.#resuming.clear()
     for (const channel of this.#channels) this.#hub.unsubscribe(channel, this)
     this.#channels.clear()
-    this.#keepAlive.stop()
+    this.#keepAlive?.stop()
   }
 
   /** Frees the connection once the client is gone and nothing is left to tell the origin. */

@@ -63,10 +63,12 @@ export function startListening(
     })
     let output = ''
     const exited = new Promise<number | null>((done) => child.on('close', (code) => done(code)))
-    const timer = setTimeout(
-      () => reject(new Error(`${command} did not start:\n${output}`)),
-      startMs
-    )
+    const timer = setTimeout(() => {
+      // Nobody gets a handle on a child that did not start in time: stop it here, or it
+      // outlives the test run (seen on a loaded machine: a serve left for half an hour).
+      child.kill('SIGKILL')
+      reject(new Error(`${command} did not start:\n${output}`))
+    }, startMs)
     const onData = (chunk: Buffer) => {
       output += chunk
       const match = /listening on (http:\/\/\S+)/.exec(output)

@@ -1,6 +1,6 @@
 /**
- * Node's WebSocket acceptor (edge/node/websocket.ts) over @hono/node-server and `ws`, with
- * real clients on 127.0.0.1.
+ * Node's WebSocket acceptor (edge/node/websocket.ts) over `ws`, fed by the server's upgrade
+ * listener (edge/node/websocket-upgrades.ts), with real clients on 127.0.0.1.
  */
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -8,6 +8,7 @@ import { createAdaptorServer } from '@hono/node-server'
 import { Hono } from 'hono'
 import { WebSocketServer } from 'ws'
 import { nodeWebSocketAcceptor } from '../../edge/node/websocket.ts'
+import { takeWebSocketUpgrades } from '../../edge/node/websocket-upgrades.ts'
 import type { WsHandler } from '../../src/ws-socket.ts'
 import { runWebSocketAcceptorContract } from '../contract/ws-acceptor.contract.ts'
 import { connectWs, until, type WsClient } from '../helpers/ws-client.ts'
@@ -21,7 +22,8 @@ runWebSocketAcceptorContract('nodeWebSocketAcceptor', {
       return nodeWebSocketAcceptor.accept(c, next.headers, next.handler)
     })
     const wss = new WebSocketServer({ noServer: true })
-    const server = createAdaptorServer({ fetch: app.fetch, websocket: { server: wss } }) as Server
+    const server = createAdaptorServer({ fetch: app.fetch }) as Server
+    takeWebSocketUpgrades(server, wss, app.fetch)
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
     const { port } = server.address() as AddressInfo
     const clients: WsClient[] = []

@@ -65,6 +65,8 @@ const CLUSTER_SIZES = (
   flag('cluster-sizes')?.split(',').map(Number) ?? [quick ? 1000 : 10_000]
 ).filter((n) => n > 0)
 const HEADLINE = Number(flag('headline') ?? (quick ? 10_000 : 100_000))
+/** `--headline-workers=N` overrides the workers the headline's size calls for. */
+const HEADLINE_WORKERS = flag('headline-workers') ? Number(flag('headline-workers')) : undefined
 const CLUSTER_RUN = ONLY ? ONLY.includes('cluster') : !process.argv.includes('--no-cluster')
 const CLUSTER_PROBES = quick ? 3 : 5
 /**
@@ -106,7 +108,9 @@ interface RunResult {
   median: number
   p99: number
   last: number
+  /** Burst rate with one publish in flight, and with sixteen. */
   deliveriesPerSec: number
+  deliveriesPerSec16: number
   burstDelivered: number
   /** Server process tree CPU time during the burst per 1,000 deliveries (robust on a busy box). */
   serverCpuMsPer1k: number
@@ -117,6 +121,37 @@ interface RunResult {
 const median = (xs: number[]) => {
   const v = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b)
   return v.length ? v[Math.floor((v.length - 1) / 2)]! : Number.NaN
+}
+
+/** Publishes `count` messages from `first`, at most `inFlight` of them awaiting an answer. */
+async function publishPool(target: Target, first: number, count: number, inFlight: number) {
+  let next = 0
+  const sender = async () => {
+    while (next < count) await publishOne(target, first + next++)
+  }
+  await Promise.all(Array.from({ length: Math.min(inFlight, count) }, sender))
+}
+
+/** `BURST` messages from `first` at `inFlight` publishes at a time: deliveries and their rate. */
+async function burst(
+  target: Target,
+  subs: Awaited<ReturnType<typeof subscribe>>,
+  first: number,
+  inFlight: number
+) {
+  const startNs = process.hrtime.bigint()
+  await publishPool(target, first, BURST, inFlight)
+  const deadline = Date.now() + BURST_WAIT_MS
+  for (let i = 0; i < BURST; i++)
+    await awaitDelivery(subs, first + i, Math.max(0, deadline - Date.now()))
+  let delivered = 0
+  let end = startNs
+  for (let i = 0; i < BURST; i++) {
+    delivered += subs.deliveries(first + i)
+    const at = subs.lastArrival(first + i)
+    if (at > end) end = at
+  }
+  return { delivered, perSec: delivered / (Number(end - startNs) / 1e9) }
 }
 
 async function runOnce(target: Target, transport: Transport, n: number): Promise<RunResult> {
@@ -141,22 +176,12 @@ async function runOnce(target: Target, transport: Transport, n: number): Promise
       probes.push(summarize(subs, seq))
       await sleep(50)
     }
-    const startNs = process.hrtime.bigint()
     const serverCpu0 = treeCpuMs(target.pids())
-    const sends = []
-    for (let i = 0; i < BURST; i++) sends.push(publishOne(target, PROBES + i))
-    await Promise.all(sends)
-    const burstDeadline = Date.now() + BURST_WAIT_MS
-    for (let i = 0; i < BURST; i++) {
-      await awaitDelivery(subs, PROBES + i, Math.max(0, burstDeadline - Date.now()))
-    }
-    let delivered = 0
-    let end = startNs
-    for (let i = 0; i < BURST; i++) {
-      delivered += subs.deliveries(PROBES + i)
-      const at = subs.lastArrival(PROBES + i)
-      if (at > end) end = at
-    }
+    // Two bursts (issue #18): publishes one at a time (each sent when the last was answered),
+    // then sixteen in flight, where a server can coalesce what is queued for a subscriber.
+    const single = await burst(target, subs, PROBES, 1)
+    const sixteen = await burst(target, subs, PROBES + BURST, 16)
+    const delivered = single.delivered + sixteen.delivered
     const cpu = process.cpuUsage(cpu0)
     const serverCpuMs = treeCpuMs(target.pids()) - serverCpu0
     return {
@@ -168,8 +193,9 @@ async function runOnce(target: Target, transport: Transport, n: number): Promise
       median: median(probes.map((p) => p.median)),
       p99: median(probes.map((p) => p.p99)),
       last: median(probes.map((p) => p.last)),
-      deliveriesPerSec: delivered / (Number(end - startNs) / 1e9),
-      burstDelivered: delivered / (BURST * n),
+      deliveriesPerSec: single.perSec,
+      deliveriesPerSec16: sixteen.perSec,
+      burstDelivered: delivered / (2 * BURST * n),
       serverCpuMsPer1k: (serverCpuMs / delivered) * 1000,
       genCpuMs: (cpu.user + cpu.system) / 1000,
       reconnects: subs.reconnects,
@@ -233,6 +259,13 @@ async function cacheHits(origins: Origins, withNginx: boolean): Promise<[string,
       },
     ],
     [
+      ALL_CORES,
+      async () => {
+        const t = await startGripgate(origins, [], { workers: CORES })
+        return { url: `http://127.0.0.1:${t.port}/cached/item`, pids: t.pids, stop: t.stop }
+      },
+    ],
+    [
       'node:http floor (no cache, fixed body)',
       async () => {
         const t = await startNodeFloor()
@@ -241,8 +274,8 @@ async function cacheHits(origins: Origins, withNginx: boolean): Promise<[string,
     ],
   ]
   if (withNginx)
-    servers.splice(1, 0, [
-      'nginx proxy_cache',
+    servers.splice(2, 0, [
+      'nginx proxy_cache (worker_processes auto)',
       async () => {
         const t = await startNginx(origins)
         return { url: `http://127.0.0.1:${t.cachePort}/cached/item`, pids: t.pids, stop: t.stop }
@@ -315,7 +348,8 @@ const METRICS: [keyof RunResult, string, number][] = [
   ['median', 'latency median (ms)', 2],
   ['p99', 'latency p99 (ms)', 2],
   ['last', 'latency last (ms)', 2],
-  ['deliveriesPerSec', 'burst deliveries/s', 0],
+  ['deliveriesPerSec', 'burst deliveries/s, 1 publish in flight', 0],
+  ['deliveriesPerSec16', 'burst deliveries/s, 16 in flight', 0],
   ['burstDelivered', 'burst delivered (share)', 3],
   ['serverCpuMsPer1k', 'server CPU ms per 1k burst deliveries', 1],
   ['connectRate', 'connects/s', 0],
@@ -333,11 +367,21 @@ const WORKERD_METRICS: [keyof RunResult, string, number][] = [
 
 const fmt = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a')
 
+/**
+ * Every core, as users run a server (issue #18): gripgate `--workers` one per core (the
+ * in-process relay between them, no Redis on one machine), nginx `worker_processes auto`.
+ */
+const CORES = os.availableParallelism()
+const ALL_CORES = `gripgate --workers ${CORES}`
+
 async function main() {
   const started = new Date()
   const skipped: string[] = []
   const origins: Origins = await startOrigins()
-  const targets: [string, Starter][] = [['gripgate', () => startGripgate(origins, gripgateArgs)]]
+  const targets: [string, Starter][] = [
+    ['gripgate', () => startGripgate(origins, gripgateArgs)],
+    [ALL_CORES, () => startGripgate(origins, gripgateArgs, { workers: CORES })],
+  ]
   const ppMissing = pushpinMissing()
   if (ppMissing) skipped.push(`Pushpin skipped: ${ppMissing}`)
   else {
@@ -395,6 +439,7 @@ async function main() {
       origins,
       sizes: CLUSTER_SIZES,
       headline: HEADLINE,
+      ...(HEADLINE_WORKERS ? { headlineWorkers: HEADLINE_WORKERS } : {}),
       runs: RUNS,
       probes: CLUSTER_PROBES,
       pushpinMissing: ppMissing,
@@ -438,7 +483,7 @@ const section = (transport: Transport, n: number) =>
 
 /** The fan-out tables' method paragraphs. */
 const fanoutIntro = () => [
-  `Subscribers on 127.0.0.1, ${RUNS === 1 ? '1 run' : `median of ${RUNS} runs`}; latency: median over ${PROBES} single messages (each awaited by every subscriber); burst: ${BURST} messages published at once. RSS: server process tree, (after connecting N − before) / N. Ratios are gripgate ÷ peer.`,
+  `Subscribers on 127.0.0.1, ${RUNS === 1 ? '1 run' : `median of ${RUNS} runs`}; latency: median over ${PROBES} single messages (each awaited by every subscriber); burst: ${BURST} messages published one at a time (the next sent when the last was answered), then ${BURST} more with sixteen publishes in flight; server CPU over both bursts. RSS: server process tree, (after connecting N − before) / N. Ratios are gripgate ÷ peer.`,
   '',
   'SSE: each message is the event `data: <seq> <sendTimeNs>`. WebSocket: each message is the text `<seq> <sendTimeNs>`; gripgate and Pushpin (route `over_http`) open it as WebSocket-over-HTTP to the GRIP origin fixture, which subscribes the connection and sends `ready bench`; nchan (`nchan_subscriber eventsource websocket`) subscribes before its `101`. Reconnects: subscribers opened again because their socket closed before they were subscribed or they were not subscribed within 10 s (at most 3 per subscriber).',
   '',
@@ -453,7 +498,11 @@ function report(
 ): string {
   const names = [...results.keys()]
   // Ratio columns only when gripgate ran (`--only` may leave it out).
-  const peers = names.includes('gripgate') ? names.filter((x) => x !== 'gripgate') : []
+  const peers = names.includes('gripgate')
+    ? names.filter((x) => x !== 'gripgate' && x !== ALL_CORES)
+    : []
+  // The all-cores row against nchan, which runs `worker_processes auto`.
+  const allCores = names.includes(ALL_CORES) && names.includes('nchan')
   const lines = [
     `# gripgate bench ${started.toISOString()}${quick ? ' (quick)' : ''}`,
     '',
@@ -469,8 +518,16 @@ function report(
     for (const transport of TRANSPORTS) {
       const key = section(transport, n)
       lines.push(`## ${key}`, '')
-      lines.push(row(['metric', ...names, ...peers.map((p) => `gripgate ÷ ${p}`)]))
-      lines.push(row(['---', ...names.map(() => '---:'), ...peers.map(() => '---:')]))
+      const extra = allCores ? [`${ALL_CORES} ÷ nchan`] : []
+      lines.push(row(['metric', ...names, ...peers.map((p) => `gripgate ÷ ${p}`), ...extra]))
+      lines.push(
+        row([
+          '---',
+          ...names.map(() => '---:'),
+          ...peers.map(() => '---:'),
+          ...extra.map(() => '---:'),
+        ])
+      )
       for (const [metric, label, d] of metrics) {
         const val = (name: string) => {
           const r = results.get(name)?.get(key)
@@ -481,6 +538,7 @@ function report(
           return typeof r === 'string' ? r : fmt(val(name), d)
         })
         const ratios = peers.map((p) => fmt(val('gripgate') / val(p), 2))
+        if (allCores) ratios.push(fmt(val(ALL_CORES) / val('nchan'), 2))
         lines.push(row([label, ...cells, ...ratios]))
       }
       lines.push('')
@@ -503,9 +561,16 @@ function report(
           : `${fmt(gg.rps / r.rps, 2)} | ${fmt(gg.cpuMsPer1k / r.cpuMsPer1k, 2)}`
       lines.push(`| ${name} | ${fmt(r.rps, 0)} | ${fmt(r.cpuMsPer1k, 1)} | ${ratios} |`)
     }
+    const all = cache.find(([name]) => name === ALL_CORES)?.[1]
+    const nginx = cache.find(([name]) => name.startsWith('nginx'))?.[1]
+    if (all && nginx)
+      lines.push(
+        '',
+        `${ALL_CORES} ÷ nginx proxy_cache: requests/s ${fmt(all.rps / nginx.rps, 2)}, CPU per request ${fmt(all.cpuMsPer1k / nginx.cpuMsPer1k, 2)}.`
+      )
     lines.push(
       '',
-      'autocannon runs on the same 2 cores as the server, so requests/s is bounded by the generator too: the floor row is what node:http and the generator manage with no cache logic at all, and CPU per request is the server-side cost.',
+      `autocannon runs on the same ${CORES} cores as the server, so requests/s is bounded by the generator too: the floor row is what node:http and the generator manage with no cache logic at all, and CPU per request is the server-side cost. ${ALL_CORES} (one worker per core, each with its own cache) is to be read against nginx, which runs \`worker_processes auto\`.`,
       ''
     )
   }

@@ -54,23 +54,37 @@ export function clusterReport(
   }
   const h = results.headline
   if (h) {
-    lines.push(`### Headline: ${options.headline.toLocaleString('en')} SSE subscribers, ${h.name}`)
+    const names = h.rows.map(([name]) => name)
+    lines.push(
+      `### Headline: ${options.headline.toLocaleString('en')} SSE subscribers over ${h.workers} workers`
+    )
     lines.push('')
-    if (typeof h.result === 'string') lines.push(`Not reached: ${h.result}`, '')
-    else {
-      const r = h.result
-      lines.push('| metric | value |', '|---|---:|')
-      for (const [metric, label, d] of METRICS)
-        lines.push(row([label, fmt(r[metric] as number, d)]))
-      lines.push(row(['generator processes', String(r.generators)]))
-      if (r.perNode) lines.push(row(['connections per worker', r.perNode.join(' / ')]))
+    lines.push(row(['metric', ...names]), row(['---', ...names.map(() => '---:')]))
+    const cell = (r: ClusterRun | string, f: (r: ClusterRun) => string) =>
+      typeof r === 'string' ? r : f(r)
+    for (const [metric, label, d] of METRICS)
+      lines.push(
+        row([label, ...h.rows.map(([, r]) => cell(r, (x) => fmt(x[metric] as number, d)))])
+      )
+    lines.push(
+      row(['generator processes', ...h.rows.map(([, r]) => cell(r, (x) => String(x.generators)))])
+    )
+    lines.push(
+      row([
+        'connections per worker',
+        ...h.rows.map(([, r]) => cell(r, (x) => x.perNode?.join(' / ') ?? 'n/a')),
+      ])
+    )
+    const [gripgate] = h.rows
+    if (gripgate && typeof gripgate[1] === 'object') {
+      const r = gripgate[1]
       const ok = r.p99 <= 1000 && r.delivered === 1
       lines.push(
         '',
         `Goal (p99 ≤ 1 s, one publish delivered to all): ${ok ? 'met' : 'not met'} (p99 ${fmt(r.p99, 0)} ms, delivered ${fmt(r.delivered * 100, 1)} %).`,
         ''
       )
-    }
+    } else lines.push('')
   }
   return lines
 }

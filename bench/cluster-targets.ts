@@ -70,11 +70,21 @@ async function startRedis() {
  * gripgate `serve --workers N` over a fresh private Redis (one per target, so no heartbeat of
  * a stopped run's nodes is still live when the next one publishes).
  */
-export async function startGripgateCluster(origins: Origins, workers: number): Promise<Target> {
+export async function startGripgateCluster(
+  origins: Origins,
+  workers: number,
+  cacheStreams = false
+): Promise<Target> {
   const redis = await startRedis()
   let gripgate: Target
   try {
-    gripgate = await startGripgate(origins, [], { workers, redisUrl: redis.url })
+    gripgate = await startGripgate(
+      origins,
+      [],
+      { workers, redisUrl: redis.url },
+      'warn',
+      cacheStreams
+    )
   } catch (e) {
     await stop(redis.child)
     throw e

@@ -61,6 +61,8 @@ export interface Target {
    * what a server spends once is not divided by N; absent, RSS is read from the start.
    */
   warmUp?(transport: Transport): Promise<void>
+  /** What the server printed so far, when the bench started it itself (shown on failure). */
+  output?: () => string
   stop(): Promise<void>
 }
 
@@ -93,8 +95,8 @@ export async function startOrigins(): Promise<Origins> {
 
 async function post(url: string, body: string, headers: Record<string, string> = {}) {
   const r = await fetch(url, { method: 'POST', body, headers })
-  await r.arrayBuffer()
-  if (r.status >= 300) throw new Error(`publish to ${url}: ${r.status}`)
+  const answer = await r.text()
+  if (r.status >= 300) throw new Error(`publish to ${url}: ${r.status} ${answer.slice(0, 300)}`)
 }
 
 function gripItem(body: string): string {
@@ -118,6 +120,15 @@ export interface GripgateWorkers {
 }
 
 /**
+ * The SSE subscription when the origin's stream hold is cacheable (`maxAge`): each worker asks
+ * the origin once and answers every later subscriber from its cached GRIP instruction (#5).
+ */
+export const CACHED_SSE = {
+  path: `/stream/${CHANNEL}?keepAlive=300&maxAge=3600`,
+  ready: 'event: ready',
+}
+
+/**
  * `nodeArgs` go before the script, e.g. `--cpu-prof --cpu-prof-dir=DIR` to profile the publish
  * path; `cluster` runs it as several workers (bench/cluster.ts). `logLevel` is `warn` unless
  * said: no access log, as nginx runs here with `access_log off` (bench/access-log.ts measures
@@ -127,7 +138,9 @@ export async function startGripgate(
   origins: Origins,
   nodeArgs: string[] = [],
   cluster?: GripgateWorkers,
-  logLevel: 'info' | 'warn' = 'warn'
+  logLevel: 'info' | 'warn' = 'warn',
+  /** Let `/stream/*` be cached (the origin says whether), as a user with a cacheable hold would. */
+  cacheStreams = false
 ): Promise<Target> {
   const dir = await mkdtemp(join(tmpdir(), 'gripgate-bench-'))
   const port = await freePort()
@@ -137,7 +150,9 @@ export async function startGripgate(
       static: { url: `http://127.0.0.1:${origins.staticPort}` },
     },
     routes: [
-      { path: '/stream/*', origin: 'grip', cache: false },
+      cacheStreams
+        ? { path: '/stream/*', origin: 'grip' }
+        : { path: '/stream/*', origin: 'grip', cache: false },
       // A WebSocket upgrade on any route goes to the origin as WebSocket-over-HTTP.
       { path: '/ws/*', origin: 'grip', cache: false },
       { path: '/cached/*', origin: 'static' },
@@ -186,6 +201,7 @@ export async function startGripgate(
         'content-type': 'application/json',
       }),
     pids: () => [child.child.pid!],
+    output: () => child.output(),
     stop: stopAll,
   }
 }
@@ -229,15 +245,21 @@ export function nchanMissing(): string | undefined {
   return undefined
 }
 
-/** nginx with nchan (pub/sub) and a proxy_cache server in front of the static origin. */
-export async function startNginx(origins: Origins): Promise<Target & { cachePort: number }> {
+/**
+ * nginx with nchan (pub/sub) and a proxy_cache server in front of the static origin, with
+ * `worker_processes auto` as nginx ships (one per core; issue #18) unless told.
+ */
+export async function startNginx(
+  origins: Origins,
+  workerProcesses: number | 'auto' = 'auto'
+): Promise<Target & { cachePort: number }> {
   const dir = await mkdtemp(join(tmpdir(), 'gripgate-bench-nginx-'))
   await chmod(dir, 0o777)
   const port = await freePort()
   const cachePort = await freePort()
   const conf = `load_module ${NCHAN_MODULE};
 user root;
-worker_processes 1;
+worker_processes ${workerProcesses};
 worker_rlimit_nofile 200000;
 daemon off;
 pid ${dir}/nginx.pid;
@@ -296,23 +318,30 @@ http {
   }
 }
 
-/** Starts bench/node-floor.mjs on a free port and waits until it answers. */
-export async function startFloorProcess() {
+/**
+ * Starts bench/node-floor.mjs on a free port (as `workers` node:cluster workers when above 1)
+ * and waits until it answers, every worker listening.
+ */
+export async function startFloorProcess(workers = 1) {
   const port = await freePort()
-  const child = start('node', ['bench/node-floor.mjs'], { PORT: String(port) })
+  const child = start('node', ['bench/node-floor.mjs'], {
+    PORT: String(port),
+    WORKERS: String(workers),
+  })
   await waitFor(
-    () => answers(`http://127.0.0.1:${port}/ready`),
-    20_000,
+    async () =>
+      child.output().includes('ready') && (await answers(`http://127.0.0.1:${port}/ready`)),
+    20_000 * workers,
     `node floor\n${child.output()}`
   )
   return { port, child }
 }
 
 /** The Node floor (bench/node-floor.mjs): node:http and `ws` with no gateway. */
-export async function startNodeFloor(): Promise<Target> {
-  const { port, child } = await startFloorProcess()
+export async function startNodeFloor(workers = 1): Promise<Target> {
+  const { port, child } = await startFloorProcess(workers)
   return {
-    name: 'node:http floor',
+    name: workers > 1 ? `node:http floor, ${workers} workers` : 'node:http floor',
     port,
     subscriptions: {
       sse: { path: '/sub', ready: 'event: ready' },

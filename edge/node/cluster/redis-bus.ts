@@ -14,6 +14,7 @@ import { Redis, type RedisOptions } from 'ioredis'
 import type { Logger } from '../../../src/platform.ts'
 import { type BusEntry, type ClusterBus, FIRST_ID, type LogPosition, type NodeBeat } from './bus.ts'
 import { LOG_MAX_LENGTH, READ_BATCH } from './memory-broker.ts'
+import { withReplyDeadline } from './reply-deadline.ts'
 
 /** How to reach Redis and which keys this cluster owns. */
 export interface RedisBusOptions {
@@ -24,8 +25,18 @@ export interface RedisBusOptions {
   logger: Logger
 }
 
-/** A command that does not answer in this time fails (Redis stopped, not disconnected). */
+/**
+ * A bus command that does not answer in this time fails (Redis stopped, not disconnected),
+ * judged after the socket was read (reply-deadline.ts), so a starved process does not fail a
+ * command Redis answered in time.
+ */
 const COMMAND_TIMEOUT_MS = 2000
+/**
+ * The client's own timeout, a backstop for commands sent outside the bus methods (the channel
+ * history's): ioredis's timer fires before a waiting reply is read, so it is set well above the
+ * bus's deadline.
+ */
+const CLIENT_TIMEOUT_MS = 10_000
 /** Reconnect delays grow to this. */
 const MAX_RECONNECT_DELAY_MS = 1000
 
@@ -64,7 +75,7 @@ const baseOptions = (): RedisOptions => ({
 
 /** The options of a command connection to a cluster's Redis (tests open their own). */
 export function commandOptions(): RedisOptions {
-  return { ...baseOptions(), commandTimeout: COMMAND_TIMEOUT_MS }
+  return { ...baseOptions(), commandTimeout: CLIENT_TIMEOUT_MS }
 }
 
 export class RedisBus implements ClusterBus {
@@ -137,7 +148,7 @@ export class RedisBus implements ClusterBus {
   }
 
   async append(data: string): Promise<string> {
-    const id = await this.#cmd.xadd(...logAppendArgs(this.#name, data))
+    const id = await this.#timed(this.#cmd.xadd(...logAppendArgs(this.#name, data)), 'XADD')
     if (id === null) throw new Error('XADD returned no id')
     return id
   }
@@ -165,14 +176,17 @@ export class RedisBus implements ClusterBus {
   async heartbeat(beat: NodeBeat, ttlMs: number): Promise<LogPosition> {
     // The epoch key is created by the first beat after the log began (or was lost with an
     // emptied Redis): a node that sees it change knows its position means nothing any more.
-    const replies = await this.#cmd
-      .multi()
-      .set(this.#keys.node(beat.id), JSON.stringify(beat), 'PX', ttlMs)
-      .sadd(this.#keys.nodes, beat.id)
-      .set(this.#keys.epoch, randomUUID(), 'NX')
-      .get(this.#keys.epoch)
-      .xrevrange(this.#keys.log, '+', '-', 'COUNT', 1)
-      .exec()
+    const replies = await this.#timed(
+      this.#cmd
+        .multi()
+        .set(this.#keys.node(beat.id), JSON.stringify(beat), 'PX', ttlMs)
+        .sadd(this.#keys.nodes, beat.id)
+        .set(this.#keys.epoch, randomUUID(), 'NX')
+        .get(this.#keys.epoch)
+        .xrevrange(this.#keys.log, '+', '-', 'COUNT', 1)
+        .exec(),
+      'heartbeat'
+    )
     if (!replies) throw new Error('the heartbeat transaction was discarded')
     for (const [error] of replies) if (error) throw error
     const last = replies[4]?.[1] as Array<[string, string[]]> | undefined
@@ -182,21 +196,26 @@ export class RedisBus implements ClusterBus {
   async nodes(): Promise<NodeBeat[]> {
     // One script, so forgetting a node whose key expired cannot race its next beat (which
     // sets the key and re-adds the id in one transaction).
-    const beats = (await this.#cmd.eval(
-      NODES_SCRIPT,
-      1,
-      this.#keys.nodes,
-      `${this.#keys.node('')}`
+    const beats = (await this.#timed(
+      this.#cmd.eval(NODES_SCRIPT, 1, this.#keys.nodes, `${this.#keys.node('')}`),
+      'nodes'
     )) as string[]
     return beats.map((beat) => JSON.parse(beat) as NodeBeat)
   }
 
   async leave(node: string): Promise<void> {
-    await this.#cmd.multi().del(this.#keys.node(node)).srem(this.#keys.nodes, node).exec()
+    await this.#timed(
+      this.#cmd.multi().del(this.#keys.node(node)).srem(this.#keys.nodes, node).exec(),
+      'leave'
+    )
   }
 
   async ack(node: string, id: string): Promise<void> {
-    await this.#cmd.publish(this.#keys.acks, `${node} ${id}`)
+    await this.#timed(this.#cmd.publish(this.#keys.acks, `${node} ${id}`), 'ack')
+  }
+
+  #timed<T>(op: Promise<T>, what: string): Promise<T> {
+    return withReplyDeadline(op, COMMAND_TIMEOUT_MS, `Redis did not answer ${what} in time`)
   }
 
   onAck(listener: (node: string, id: string) => void): void {

@@ -98,7 +98,12 @@ const CACHE_CONNECTIONS = 50
 
 interface RunResult {
   connectRate: number
+  /** RSS of `memoryPids` per connection, "before" read after the warm-up. */
   rssPerConnKiB: number
+  /** The same over the whole process tree (`pids`). */
+  rssPerConnTreeKiB: number
+  /** The tree's, "before" read right after the start, before any warm-up (the earlier method). */
+  rssPerConnColdKiB: number
   first: number
   median: number
   p99: number
@@ -150,14 +155,19 @@ async function burst(
 }
 
 async function runOnce(target: Target, transport: Transport, n: number): Promise<RunResult> {
+  const memoryPids = () => target.memoryPids?.() ?? target.pids()
+  const treeCold = treeRssKiB(target.pids())
+  if (target.warmUp) await target.warmUp(transport)
   const cpu0 = process.cpuUsage()
-  const rss0 = treeRssKiB(target.pids())
+  const rss0 = treeRssKiB(memoryPids())
+  const tree0 = treeRssKiB(target.pids())
   // wrangler dev opens connections far slower than the Node servers: fewer at once, more time.
   const subs = await subscribe(target, transport, n, Math.max(120_000, n * 60), {
     inFlight: target.opensInFlight,
   })
   await sleep(1000)
-  const rss1 = treeRssKiB(target.pids())
+  const rss1 = treeRssKiB(memoryPids())
+  const tree1 = treeRssKiB(target.pids())
   try {
     const probes = []
     for (let seq = 0; seq < PROBES; seq++) {
@@ -177,6 +187,8 @@ async function runOnce(target: Target, transport: Transport, n: number): Promise
     return {
       connectRate: subs.connectRate,
       rssPerConnKiB: (rss1 - rss0) / n,
+      rssPerConnTreeKiB: (tree1 - tree0) / n,
+      rssPerConnColdKiB: (tree1 - treeCold) / n,
       first: median(probes.map((p) => p.first)),
       median: median(probes.map((p) => p.median)),
       p99: median(probes.map((p) => p.p99)),
@@ -346,6 +358,13 @@ const METRICS: [keyof RunResult, string, number][] = [
   ['reconnects', 'reconnects', 0],
 ]
 
+/** The workerd tables add the RSS figure of the method before the warm-up (bench/workerd.ts). */
+const WORKERD_METRICS: [keyof RunResult, string, number][] = [
+  ...METRICS,
+  ['rssPerConnTreeKiB', 'RSS per idle conn, wrangler tree (KiB)', 1],
+  ['rssPerConnColdKiB', 'RSS per idle conn, wrangler tree, "before" at start (KiB)', 1],
+]
+
 const fmt = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a')
 
 /**
@@ -428,7 +447,7 @@ async function main() {
     }
     const cluster = CLUSTER_RUN ? await runClusterSection(clusterOptions) : undefined
     const md = report(started, results, cache, skipped, storm)
-      .concat('\n', workerd ? workerdReport(workerd, METRICS, RUNS).join('\n') : '')
+      .concat('\n', workerd ? workerdReport(workerd, WORKERD_METRICS, RUNS).join('\n') : '')
       .concat('\n', cluster ? clusterReport(cluster, clusterOptions).join('\n') : '')
       .trimEnd()
     console.log(`\n${md}`)

@@ -3,7 +3,7 @@
  * RSS of a process tree from /proc, wait for a port.
  * @module
  */
-import { type ChildProcess, spawn } from 'node:child_process'
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -89,6 +89,17 @@ function treePids(roots: number[]): number[] {
 
 export function treeRssKiB(roots: number[]): number {
   return treePids(roots).reduce((total, pid) => total + rssKiB(pid), 0)
+}
+
+/** The PID listening on TCP `port` of 127.0.0.1 (`ss -tlnp`), or undefined. */
+export function listenerPid(port: number): number | undefined {
+  try {
+    const out = execFileSync('ss', ['-Htlnp', `sport = :${port}`], { encoding: 'utf8' })
+    const pid = /pid=(\d+)/.exec(out)?.[1]
+    return pid === undefined ? undefined : Number(pid)
+  } catch {
+    return undefined
+  }
 }
 
 /** CPU time (user + system, ms) the process trees under `roots` have used so far. */

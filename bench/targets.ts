@@ -51,6 +51,16 @@ export interface Target {
   opensInFlight?: number
   /** PIDs whose process trees make up the server (for RSS). */
   pids(): number[]
+  /**
+   * The processes whose RSS is the server's memory (default `pids()`): under `wrangler dev`,
+   * the runtime alone (bench/workerd.ts says why).
+   */
+  memoryPids?(): number[]
+  /**
+   * Run before the "before" RSS is read (the workerd targets: bench/workerd.ts `warmUp`), so
+   * what a server spends once is not divided by N; absent, RSS is read from the start.
+   */
+  warmUp?(transport: Transport): Promise<void>
   /** What the server printed so far, when the bench started it itself (shown on failure). */
   output?: () => string
   stop(): Promise<void>

@@ -14,7 +14,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { wsReadyMessage } from '../fixtures/grip-origin/origin.ts'
 import { OFFLINE_ENV } from '../scripts/dev-cloudflare-args.ts'
-import { answers, type Child, freePort, start, stop, waitFor } from './procs.ts'
+import { publishOne, subscribe } from './load.ts'
+import { answers, type Child, freePort, listenerPid, sleep, start, stop, waitFor } from './procs.ts'
 import {
   CHANNEL,
   GRIP_KEY,
@@ -89,6 +90,44 @@ function runtimePort(output: string): number | undefined {
   return last === undefined ? undefined : Number(last)
 }
 
+/** A target under `wrangler dev`, with its runtime's inspector (for bench/workerd-memory.ts). */
+export type WorkerdTarget = Target & { inspectorUrl: string | undefined }
+
+/** The runtime's inspector (`userWorkerInspectorUrl`, beside `userWorkerUrl`), as a ws: URL. */
+function runtimeInspector(output: string): string | undefined {
+  const pattern = /"userWorkerInspectorUrl":\{[^}]*"port":"(\d+)","pathname":"([^"]+)"/g
+  const last = [...output.matchAll(pattern)].at(-1)
+  return last && `ws://127.0.0.1:${last[1]}${last[2]}`
+}
+
+/**
+ * Subscribers the warm-up opens and closes before the "before" RSS: with 16 shards picked at
+ * random, 128 opens reach every shard with probability 0.996, so each has started.
+ */
+export const WARM_UP_OPENS = 128
+
+/**
+ * What both targets go through before RSS is first read, in the same way: `WARM_UP_OPENS`
+ * subscribers opened (every shard started, the code of a hold compiled and run), one publish
+ * delivered to them, all closed, then 2 s for the runtime to see the closes. Without it, what a
+ * target spends once (its bundle's code on first use, its Durable Objects and their SQLite
+ * storage) was divided by N and counted per connection.
+ */
+export async function warmUp(target: Target, transport: Transport): Promise<void> {
+  const subs = await subscribe(target, transport, WARM_UP_OPENS, 120_000, {
+    inFlight: target.opensInFlight,
+    messages: 1,
+  })
+  try {
+    await publishOne(target, 0)
+    const deadline = Date.now() + 15_000
+    while (subs.deliveries(0) < subs.count && Date.now() < deadline) await sleep(10)
+  } finally {
+    subs.close()
+  }
+  await sleep(2000)
+}
+
 /** Starts one `wrangler dev` through `spawn` and waits until the runtime answers `readyPath`. */
 async function startWrangler(
   name: string,
@@ -117,11 +156,24 @@ async function startWrangler(
       `${(e as Error).message}: ${child.output().trim().split('\n').slice(-3).join(' / ')}`
     )
   }
-  return { port: port!, child, stop: stopAll }
+  // Memory is the runtime's RSS alone: wrangler's inspector relay (InspectorProxyWorker, in
+  // the dev proxy's workerd) buffers every inspector event of the runtime, Network events of
+  // each request and subrequest included, until a DevTools client attaches, and with
+  // `--log-level debug` sends each to wrangler's Node process too. That memory grows with
+  // every request made (gripgate makes more per open: the origin's, the holder's), is absent
+  // when deployed, and goes away when anything else holds the runtime's inspector session.
+  const runtime = listenerPid(port!)
+  return {
+    port: port!,
+    child,
+    inspectorUrl: runtimeInspector(child.output()),
+    memoryPids: () => (runtime === undefined ? [child.child.pid!] : [runtime]),
+    stop: stopAll,
+  }
 }
 
 /** gripgate through `npm run dev:cloudflare`, on the GRIP origin fixture. */
-export async function startWorkerdGripgate(origins: Origins): Promise<Target> {
+export async function startWorkerdGripgate(origins: Origins): Promise<WorkerdTarget> {
   const config = {
     origins: { grip: { url: `http://127.0.0.1:${origins.gripPort}` } },
     routes: [
@@ -153,7 +205,7 @@ export async function startWorkerdGripgate(origins: Origins): Promise<Target> {
   )
   const base = `http://127.0.0.1:${run.port}`
   const post = publisher()
-  return {
+  const target: WorkerdTarget = {
     name: 'gripgate (workerd)',
     port: run.port,
     subscriptions: {
@@ -178,8 +230,12 @@ export async function startWorkerdGripgate(origins: Origins): Promise<Target> {
       ),
     opensInFlight: OPENS_IN_FLIGHT,
     pids: () => [run.child.child.pid!],
+    memoryPids: run.memoryPids,
+    warmUp: (transport) => warmUp(target, transport),
+    inspectorUrl: run.inspectorUrl,
     stop: run.stop,
   }
+  return target
 }
 
 /** The `wrangler dev` flags every run sets: its port, a fresh state folder, its inspector. */
@@ -188,7 +244,7 @@ function devServerArgs(port: number, persistTo: string, inspector: number): stri
 }
 
 /** The workerd floor (bench/workerd-floor/). */
-export async function startWorkerdFloor(): Promise<Target> {
+export async function startWorkerdFloor(): Promise<WorkerdTarget> {
   const run = await startWrangler(
     'workerd floor',
     (port, persistTo, inspector) =>
@@ -214,7 +270,7 @@ export async function startWorkerdFloor(): Promise<Target> {
     '/ready'
   )
   const post = publisher()
-  return {
+  const target: WorkerdTarget = {
     name: 'workerd floor',
     port: run.port,
     subscriptions: {
@@ -225,8 +281,12 @@ export async function startWorkerdFloor(): Promise<Target> {
       post(`http://127.0.0.1:${run.port}/pub`, body, { 'content-type': 'text/plain' }),
     opensInFlight: OPENS_IN_FLIGHT,
     pids: () => [run.child.child.pid!],
+    memoryPids: run.memoryPids,
+    warmUp: (transport) => warmUp(target, transport),
+    inspectorUrl: run.inspectorUrl,
     stop: run.stop,
   }
+  return target
 }
 
 /** One measured run's figures (bench.ts `RunResult`), or why there is none. */
@@ -280,7 +340,7 @@ export function workerdReport(
   const lines = [
     '## Cloudflare: Durable Object fanout tier vs the workerd floor',
     '',
-    `Both under \`wrangler dev\` (local workerd), ${WORKERD_SHARDS} shards each, ${runs === 1 ? '1 run' : `median of ${runs} runs`}, fresh instance and \`--persist-to\` directory per run. gripgate: the GRIP origin fixture's stream hold / WebSocket-over-HTTP, the publish endpoint, the channel's room, the holders. Floor: bench/workerd-floor/ (Worker → shard \`fetch\` answered with an \`IdentityTransformStream\`, hibernating WebSockets, \`/pub\` sent to every shard). RSS: the wrangler process tree (both workerd processes). Ratio: gripgate ÷ floor.`,
+    `Both under \`wrangler dev\` (local workerd), ${WORKERD_SHARDS} shards each, ${runs === 1 ? '1 run' : `median of ${runs} runs`}, fresh instance and \`--persist-to\` directory per run. gripgate: the GRIP origin fixture's stream hold / WebSocket-over-HTTP, the publish endpoint, the channel's room, the holders. Floor: bench/workerd-floor/ (Worker → shard \`fetch\` answered with an \`IdentityTransformStream\`, hibernating WebSockets, \`/pub\` sent to every shard). RSS per idle conn: the runtime process alone (the workerd that serves \`userWorkerUrl\`), (after connecting N − before) / N, "before" read after the same warm-up for both (${WARM_UP_OPENS} subscribers opened, one publish, all closed: every shard started and the code of a hold run once), so one-time costs are not divided by N. The "wrangler tree" rows add wrangler's Node process and its dev proxy, where wrangler's inspector relay keeps every inspector event of the runtime (one set per request) until a DevTools attaches, i.e. for ever in a bench: dev-only memory that grows with requests, not with held connections (docs/performance.md); the last row is the earlier method (tree, "before" read at start). Ratio: gripgate ÷ floor.`,
     '',
   ]
   for (const [heading, [gripgate, floor]] of results) {

@@ -67,6 +67,8 @@ const CLUSTER_SIZES = (
 const HEADLINE = Number(flag('headline') ?? (quick ? 10_000 : 100_000))
 /** `--headline-workers=N` overrides the workers the headline's size calls for. */
 const HEADLINE_WORKERS = flag('headline-workers') ? Number(flag('headline-workers')) : undefined
+/** `--headline-rows=gripgate,nchan`: only the headline rows whose names start so. */
+const HEADLINE_ROWS = flag('headline-rows')?.split(',')
 const CLUSTER_RUN = ONLY ? ONLY.includes('cluster') : !process.argv.includes('--no-cluster')
 const CLUSTER_PROBES = quick ? 3 : 5
 /**
@@ -440,6 +442,7 @@ async function main() {
       sizes: CLUSTER_SIZES,
       headline: HEADLINE,
       ...(HEADLINE_WORKERS ? { headlineWorkers: HEADLINE_WORKERS } : {}),
+      ...(HEADLINE_ROWS ? { headlineRows: HEADLINE_ROWS } : {}),
       runs: RUNS,
       probes: CLUSTER_PROBES,
       pushpinMissing: ppMissing,

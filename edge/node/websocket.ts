@@ -10,6 +10,7 @@ import type { IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
 import type { Context } from 'hono'
 import type { WebSocket, WebSocketServer } from 'ws'
+import { HOP_BY_HOP } from '../../src/http/headers.ts'
 import type { WebSocketAcceptor, WsHandler, WsSocket } from '../../src/ws-socket.ts'
 
 /** An upgrade request's env on Node: what `accept` needs to complete the handshake. */
@@ -40,15 +41,8 @@ const NO_STATUS = 1005
  * (RFC 6455 §4.2.2), and the subprotocol is ws's choice, as it was under @hono/node-server.
  */
 const NOT_ON_101 = new Set([
-  'connection',
+  ...HOP_BY_HOP,
   'content-length',
-  'keep-alive',
-  'proxy-authenticate',
-  'proxy-authorization',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
   'sec-websocket-accept',
   'sec-websocket-extensions',
   'sec-websocket-protocol',

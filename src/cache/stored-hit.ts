@@ -6,6 +6,7 @@
  * store keeps it, and only the per-hit fields differ between its answers.
  * @module
  */
+import { responseMark } from '../http/response-mark.ts'
 import type { StoredResponse } from './store.ts'
 
 /** A stored entry's answer: the entry, and the answer's header fields (lowercase names). */
@@ -17,15 +18,10 @@ export interface StoredHit {
 /** Fields whose values change from one hit of an entry to the next (respond.ts, quick-hit.ts). */
 export const PER_HIT_FIELDS: ReadonlySet<string> = new Set(['age', 'x-cache', 'cache-status'])
 
-const hits = new WeakMap<Response, StoredHit>()
+const hits = responseMark<StoredHit>()
 
 /** Marks `response` as `hit.entry`'s whole answer; returns it. */
-export function markStoredHit(response: Response, hit: StoredHit): Response {
-  hits.set(response, hit)
-  return response
-}
+export const markStoredHit: (response: Response, hit: StoredHit) => Response = hits.mark
 
 /** The entry `response` is the whole answer of, when `markStoredHit` marked it. */
-export function storedHitOf(response: Response): StoredHit | undefined {
-  return hits.get(response)
-}
+export const storedHitOf: (response: Response) => StoredHit | undefined = hits.of

@@ -7,7 +7,7 @@
  * Hop-by-hop fields (RFC 9110 §7.6.1): meaningful for one connection only, so a proxy
  * never forwards them. `proxy-connection` and `keep-alive` are legacy but still seen.
  */
-const HOP_BY_HOP = new Set([
+export const HOP_BY_HOP: ReadonlySet<string> = new Set([
   'connection',
   'keep-alive',
   'proxy-connection',

@@ -11,6 +11,7 @@
  * Whoever takes the bytes is the body's only reader: a marked answer is never read both ways.
  * @module
  */
+import { responseMark } from './response-mark.ts'
 
 /** A marked answer's body and reason phrase. */
 export interface WholeBody {
@@ -19,18 +20,13 @@ export interface WholeBody {
   statusText: string
 }
 
-const whole = new WeakMap<Response, WholeBody>()
+const whole = responseMark<WholeBody>()
 
 /** Marks `response` as carrying exactly `body`; returns it. */
-export function markWholeBody(response: Response, body: WholeBody): Response {
-  whole.set(response, body)
-  return response
-}
+export const markWholeBody: (response: Response, body: WholeBody) => Response = whole.mark
 
 /** The whole body of `response`, when `markWholeBody` marked it. */
-export function wholeBodyOf(response: Response): WholeBody | undefined {
-  return whole.get(response)
-}
+export const wholeBodyOf: (response: Response) => WholeBody | undefined = whole.of
 
 /**
  * A response over a whole body, marked as such: `headers` are used as they are (not copied).

@@ -310,6 +310,12 @@ describe('WebSockets at scale through gripgate serve', () => {
   const SOCKETS = 1000
   /** Handshakes in flight at once: well under the listen backlog, so no SYN retries. */
   const BATCH = 100
+  /**
+   * How long a socket may wait for each message. Not a speed check: 1,000 client messages at
+   * once are 1,000 concurrent WebSocket-over-HTTP requests to the origin, which takes seconds
+   * when the whole suite shares two cores (an origin request past `timeoutMs` closes its socket).
+   */
+  const WAIT_MS = 30_000
   let origin: WsOrigin
   let gateway: ServeProcess
   const clients: WsClient[] = []
@@ -317,7 +323,7 @@ describe('WebSockets at scale through gripgate serve', () => {
   beforeAll(async () => {
     origin = await startWsOrigin({ key: GRIP_KEY })
     const config = await writeTempConfig({
-      origins: { app: { url: origin.url, timeoutMs: 10_000 } },
+      origins: { app: { url: origin.url, timeoutMs: WAIT_MS } },
       routes: [{ path: '/*', origin: 'app', cache: false }],
       grip: { key: GRIP_KEY },
       publish: { keys: [PUBLISH_KEY] },
@@ -331,7 +337,7 @@ describe('WebSockets at scale through gripgate serve', () => {
   })
 
   it(`${SOCKETS} concurrent sockets each get their echo and one published message`, {
-    timeout: 60_000,
+    timeout: 180_000,
   }, async () => {
     const base = `${gateway.url.replace(/^http/, 'ws')}/ws/crowd`
     for (let start = 0; start < SOCKETS; start += BATCH) {
@@ -344,18 +350,20 @@ describe('WebSockets at scale through gripgate serve', () => {
     }
     expect(clients).toHaveLength(SOCKETS)
     // `welcome` comes after the subscribe control: every socket is on `crowd` after this.
-    await Promise.all(clients.map(async (c) => expect((await c.next(10_000)).data).toBe('welcome')))
+    await Promise.all(
+      clients.map(async (c) => expect((await c.next(WAIT_MS)).data).toBe('welcome'))
+    )
 
     for (const [i, c] of clients.entries()) c.ws.send(`hi-${i}`)
     await Promise.all(
-      clients.map(async (c, i) => expect((await c.next(10_000)).data).toBe(`echo:hi-${i}`))
+      clients.map(async (c, i) => expect((await c.next(WAIT_MS)).data).toBe(`echo:hi-${i}`))
     )
 
     const publisher = new Publisher({ control_uri: gateway.url, key: PUBLISH_KEY })
     await publisher.publishFormats('crowd', new WebSocketMessageFormat('to-everyone'))
     await Promise.all(
       clients.map(async (c) =>
-        expect(await c.next(10_000)).toEqual({ data: 'to-everyone', binary: false })
+        expect(await c.next(WAIT_MS)).toEqual({ data: 'to-everyone', binary: false })
       )
     )
     expect(clients.every((c) => c.messages.length === 3)).toBe(true)

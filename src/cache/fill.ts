@@ -6,7 +6,7 @@
 import type { RequestDirectivesMode, RouteCacheConfig } from '../config/types.ts'
 import { CONDITIONAL_FIELDS } from '../http/conditional.ts'
 import { toRecord, withoutHopByHop } from '../http/headers.ts'
-import { wholeBodyOf, wholeBodyResponse } from '../http/whole-body.ts'
+import { type WholeBody, wholeBodyOf, wholeBodyResponse } from '../http/whole-body.ts'
 import type { Clock, Logger, WaitUntil } from '../platform.ts'
 import { edgeView, statusForPolicy } from './edge-view.ts'
 import {
@@ -87,12 +87,7 @@ export class Filler {
     this.stats.count('BYPASS')
     const headers = markOutcome(stripEdgeOnly(withoutHopByHop(response.headers)), 'BYPASS')
     const whole = wholeBodyOf(response)
-    if (whole) return wholeBodyResponse(response.status, headers, whole)
-    return new Response(response.body, {
-      status: response.status,
-      statusText: response.statusText,
-      headers,
-    })
+    return answerOver(response, headers, whole ? null : response.body, whole)
   }
 
   /** A miss or a revalidation: asks the origin, then stores and answers. */
@@ -240,13 +235,7 @@ export class Filler {
       )
     }
 
-    const response = whole
-      ? wholeBodyResponse(origin.status, clientHeaders, whole)
-      : new Response(body, {
-          status: origin.status,
-          statusText: origin.statusText,
-          headers: clientHeaders,
-        })
+    const response = answerOver(origin, clientHeaders, body, whole)
     const answer =
       job.request.method === 'HEAD'
         ? withoutBody(response)
@@ -314,4 +303,18 @@ async function drain(body: ReadableStream<Uint8Array> | null): Promise<void> {
  */
 function hasNoBody(method: string): boolean {
   return method === 'GET' || method === 'HEAD'
+}
+
+/**
+ * The client's answer to an origin's: its status with `headers`, over the origin's bytes as they
+ * are when it was whole (whole-body.ts), else over `body`.
+ */
+function answerOver(
+  origin: Response,
+  headers: Headers,
+  body: ReadableStream<Uint8Array> | null,
+  whole: WholeBody | undefined
+): Response {
+  if (whole) return wholeBodyResponse(origin.status, headers, whole)
+  return new Response(body, { status: origin.status, statusText: origin.statusText, headers })
 }

@@ -141,17 +141,9 @@ export class PullCache {
   /**
    * The answer `handle` would give a GET of `url` with `headers` (lowercase names) when it is
    * a quick hit (quick-hit.ts), without building web Request, Headers or Response objects;
-   * undefined means "take the full path". For a server's front door (Node), where a hit
-   * must not pay for the framework around it.
-   */
-  async quickGet(url: URL, headers: Record<string, string>): Promise<QuickAnswer | undefined> {
-    const found = await this.quickLookup(url, headers)
-    return found === 'instruction' ? undefined : found
-  }
-
-  /**
-   * `quickGet`, telling apart a fresh GRIP instruction (`'instruction'`: the gateway's GRIP
-   * step must act on it) from no quick answer at all.
+   * `'instruction'` for a fresh GRIP instruction (the gateway's GRIP step must act on it, it
+   * is never written to a client as it is); undefined means "take the full path". For a
+   * server's front door (Node), where a hit must not pay for the framework around it.
    */
   async quickLookup(
     url: URL,

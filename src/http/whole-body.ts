@@ -28,20 +28,8 @@ export const markWholeBody: (response: Response, body: WholeBody) => Response = 
 /** The whole body of `response`, when `markWholeBody` marked it. */
 export const wholeBodyOf: (response: Response) => WholeBody | undefined = whole.of
 
-/**
- * A response over a whole body, marked as such: `headers` are used as they are (not copied).
- * A null-body status gets no body.
- */
-export function wholeBodyResponse(
-  status: number,
-  headers: Headers,
-  body: WholeBody,
-  withBody = true
-): Response {
-  const response = new Response(withBody ? body.bytes : null, {
-    status,
-    statusText: body.statusText,
-    headers,
-  })
-  return withBody ? markWholeBody(response, body) : response
+/** A response over a whole body, marked as such: `headers` are used as they are (not copied). */
+export function wholeBodyResponse(status: number, headers: Headers, body: WholeBody): Response {
+  const response = new Response(body.bytes, { status, statusText: body.statusText, headers })
+  return markWholeBody(response, body)
 }

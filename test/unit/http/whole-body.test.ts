@@ -17,17 +17,6 @@ describe('whole bodies', () => {
     expect(await response.text()).toBe('hello')
   })
 
-  it('gives no body and no mark when told so', () => {
-    const response = wholeBodyResponse(
-      200,
-      new Headers(),
-      { bytes: bytes('x'), statusText: '' },
-      false
-    )
-    expect(response.body).toBeNull()
-    expect(wholeBodyOf(response)).toBeUndefined()
-  })
-
   it('is read by readUpTo without its stream, within the limit only', async () => {
     const body = { bytes: bytes('0123456789'), statusText: '' }
     const response = wholeBodyResponse(200, new Headers(), body)

@@ -8,6 +8,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { GatewayError } from '../../src/errors.ts'
 import { hasRepeatedHost, isListHost } from '../../src/http/host-field.ts'
+import { REQUEST_ID } from './access-log.ts'
 
 const DETAIL = 'a request may carry one Host field'
 
@@ -18,11 +19,11 @@ const DETAIL = 'a request may carry one Host field'
  */
 const refusedSockets = new WeakSet<object>()
 
-/** Answers 400 and returns true when `incoming` must not be served; `extraHeaders` go on the 400. */
+/** Answers 400 and returns true when `incoming` must not be served; `requestId` goes on the 400. */
 export function refuseAmbiguousRequest(
   incoming: IncomingMessage,
   outgoing: ServerResponse,
-  extraHeaders: Record<string, string> = {}
+  requestId?: string
 ): boolean {
   if (refusedSockets.has(incoming.socket)) return true
   // A list in one field (`Host: a, b`) is as ambiguous as two fields; @hono/node-server
@@ -31,7 +32,7 @@ export function refuseAmbiguousRequest(
   refusedSockets.add(incoming.socket)
   const body = `${JSON.stringify(new GatewayError('BAD_REQUEST', 400, DETAIL).toProblem())}\n`
   outgoing.writeHead(400, {
-    ...extraHeaders,
+    ...(requestId && { [REQUEST_ID]: requestId }),
     'content-type': 'application/problem+json',
     'cache-control': 'no-store',
     'content-length': String(Buffer.byteLength(body)),

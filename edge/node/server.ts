@@ -204,10 +204,11 @@ function frontDoor(
         outgoing.setHeader(REQUEST_ID, id)
         gatewayListener(incoming, outgoing)
       }
-      if (refuseAmbiguousRequest(incoming, outgoing, { [REQUEST_ID]: id })) return
+      if (refuseAmbiguousRequest(incoming, outgoing, id)) return
       // nodePlatform gives a store, so the core's cache is there (kept across reloads).
-      const served = serveQuickHit(current().cache!, incoming, outgoing, { [REQUEST_ID]: id })
-      if (served === false) onward()
+      const served = serveQuickHit(current().cache!, incoming, outgoing, id)
+      if (served === true) note.cache = 'HIT'
+      else if (served === false) onward()
       else {
         served.then((hit) => {
           if (hit) note.cache = 'HIT'

@@ -46,9 +46,17 @@ export class MemoryStore implements CacheStore {
     return { bytes: this.#bytes, objects: this.#entries.size }
   }
 
-  async lookup(primaryKey: string, now: number): Promise<StoredResponse[]> {
+  lookup(primaryKey: string, now: number): Promise<StoredResponse[]> {
+    return Promise.resolve(this.lookupNow(primaryKey, now))
+  }
+
+  lookupNow(primaryKey: string, now: number): StoredResponse[] {
+    const variants = this.#byPrimary.get(primaryKey)
+    if (!variants) return []
     const found: StoredResponse[] = []
-    for (const variantKey of [...(this.#byPrimary.get(primaryKey) ?? [])]) {
+    // A Set may lose the element being visited (an expired variant) without disturbing the
+    // iteration; an emptied set leaves the index but not this loop.
+    for (const variantKey of variants) {
       const entry = this.#entries.get(variantKey)
       if (!entry) continue
       if (entry.usefulUntil <= now) {
@@ -59,7 +67,7 @@ export class MemoryStore implements CacheStore {
       this.#entries.set(variantKey, entry)
       found.push(entry)
     }
-    return found.sort((a, b) => b.policy.t - a.policy.t)
+    return found.length > 1 ? found.sort((a, b) => b.policy.t - a.policy.t) : found
   }
 
   async put(entry: StoredResponse): Promise<void> {

@@ -32,6 +32,9 @@ import type { CacheStore, StoredResponse } from './store.ts'
 
 export type { Forward } from './fill.ts'
 
+/** What `quickLookup` finds: an answer to write, a GRIP instruction, or nothing quick. */
+export type QuickLookup = QuickAnswer | 'instruction' | undefined
+
 /** What the pull cache needs from its platform. */
 export interface PullCacheDeps {
   store: CacheStore
@@ -139,26 +142,39 @@ export class PullCache {
   }
 
   /**
-   * The answer `handle` would give a GET of `url` with `headers` (lowercase names) when it is
-   * a quick hit (quick-hit.ts), without building web Request, Headers or Response objects;
+   * The answer `handle` would give a plain GET of `target` (origin-form, as URL parsing
+   * leaves it) on `host` with `headers` (lowercase names) when it is a quick hit
+   * (quick-hit.ts), without building web Request, Headers or Response objects;
    * `'instruction'` for a fresh GRIP instruction (the gateway's GRIP step must act on it, it
    * is never written to a client as it is); undefined means "take the full path". For a
-   * server's front door (Node), where a hit must not pay for the framework around it.
+   * server's front door (Node), where a hit must not pay for the framework around it. The
+   * answer comes at once when the store can look up synchronously (`lookupNow`): issue #18's
+   * profile of hits showed the promise hops between lookup and write costing more than the
+   * lookup.
    */
-  async quickLookup(
-    url: URL,
+  quickLookup(
+    host: string,
+    target: string,
     headers: Record<string, string>
-  ): Promise<QuickAnswer | 'instruction' | undefined> {
+  ): QuickLookup | Promise<QuickLookup> {
     const preq: PolicyRequest = {
-      url: `${url.pathname}${url.search}`,
+      url: target,
       method: 'GET',
       headers: decisionHeaders(headers, this.#mode),
     }
     if (!isPlainGet('GET', preq) || headers.upgrade !== undefined) return undefined
     const now = this.#deps.clock.now()
-    const entries = await this.#deps.store.lookup(primaryKeyOf(url), now)
-    // A GRIP instruction is for the gateway's GRIP step, never for the client as it is.
+    const primaryKey = `${host}${target}`
+    const { store } = this.#deps
+    const entries = store.lookupNow?.(primaryKey, now)
+    if (entries) return this.#quickAnswer(entries, preq, now)
+    return store.lookup(primaryKey, now).then((found) => this.#quickAnswer(found, preq, now))
+  }
+
+  #quickAnswer(entries: readonly StoredResponse[], preq: PolicyRequest, now: number): QuickLookup {
+    if (entries.length === 0) return undefined
     const entry = matchingEntry(entries, preq)
+    // A GRIP instruction is for the gateway's GRIP step, never for the client as it is.
     if (entry && this.#quick.get(entry)?.grip) return 'instruction'
     return this.#quickHit(entry, now, false)?.answer
   }

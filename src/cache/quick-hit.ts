@@ -102,12 +102,14 @@ export function quickHitAnswer(
   const age = quick.ageAt + (now - quick.at) / 1000
   if (entry.softPurged || age >= quick.maxAge) return undefined
   const ttl = Math.round(Math.max(0, quick.maxAge - age))
-  const headers = {
-    ...quick.headers,
-    age: String(Math.max(0, Math.floor(age))),
-    'x-cache': 'HIT',
-    'cache-status': `${CACHE_NAME}; hit; ttl=${ttl}`,
-  }
+  // Copied name by name, not spread: V8 gives a spread of this record a map of its own on
+  // every hit, and each field added after it a new map (issue #18's profile of hits: map
+  // creation was a tenth of the hit). Added one by one, every hit walks the same transitions.
+  const headers: Record<string, string> = {}
+  for (const name in quick.headers) headers[name] = quick.headers[name]!
+  headers.age = String(Math.max(0, Math.floor(age)))
+  headers['x-cache'] = 'HIT'
+  headers['cache-status'] = `${CACHE_NAME}; hit; ttl=${ttl}`
   return { status: entry.status, headers, body: entry.body }
 }
 

@@ -59,6 +59,12 @@ export interface CacheStore {
   /** Every usable variant stored for `primaryKey`, most recently stored first. */
   lookup(primaryKey: string, now: number): Promise<StoredResponse[]>
   /**
+   * Optional: `lookup` answered at once, for a store that holds its entries in this
+   * process's memory; undefined when it cannot answer without waiting (then `lookup` must).
+   * The Node front door answers a cache hit without a promise hop through it.
+   */
+  lookupNow?(primaryKey: string, now: number): StoredResponse[] | undefined
+  /**
    * Stores a variant, replacing one with the same `variantKey`. Too-large entries are dropped,
    * and so are entries whose `mark` (from `beginFill`) predates a purge of one of their keys.
    * Resolves once the entry is visible to every later lookup and purge, or never will be.

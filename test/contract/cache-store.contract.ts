@@ -42,12 +42,35 @@ export function storedEntry(fields: Partial<StoredResponse> & { t?: number } = {
 
 const text = (entry: StoredResponse) => new TextDecoder().decode(entry.body)
 
+/**
+ * `store` with every lookup also asked of `lookupNow`, when the store offers it, which must
+ * find the same variants (or answer undefined): the whole suite then holds for both.
+ */
+function checkingLookupNow(store: CacheStore): CacheStore {
+  const lookupNow = store.lookupNow?.bind(store)
+  if (!lookupNow) return store
+  return new Proxy(store, {
+    get(target, property) {
+      if (property === 'lookup') {
+        return async (primaryKey: string, now: number) => {
+          const quick = lookupNow(primaryKey, now)
+          const found = await target.lookup(primaryKey, now)
+          if (quick) expect(quick).toEqual(found)
+          return found
+        }
+      }
+      const value: unknown = Reflect.get(target, property)
+      return typeof value === 'function' ? value.bind(target) : value
+    },
+  })
+}
+
 /** Runs the shared `CacheStore` contract against stores built by `make`. */
 export function runCacheStoreContract(name: string, make: () => CacheStore): void {
   describe(`CacheStore contract: ${name}`, () => {
     let store: CacheStore
     beforeEach(() => {
-      store = make()
+      store = checkingLookupNow(make())
     })
 
     describe('lookup and put', () => {

@@ -44,7 +44,7 @@ const server = http.createServer((incoming, outgoing) => {
     outgoing.end()
   }
   const served = serveQuickHit(cache, incoming, outgoing)
-  if (served === false) passOn(false)
+  if (typeof served === 'boolean') passOn(served)
   else served.then(passOn)
 })
 let base = ''

@@ -49,6 +49,14 @@ export class FencedStore implements CacheStore {
     return this.#store.lookup(primaryKey, now)
   }
 
+  lookupNow(primaryKey: string, now: number): StoredResponse[] | undefined {
+    if (!this.#lease.valid()) {
+      this.fencedLookups += 1
+      return []
+    }
+    return this.#store.lookupNow?.(primaryKey, now)
+  }
+
   async put(entry: StoredResponse): Promise<void> {
     if (this.#lease.valid()) await this.#store.put(entry)
   }

@@ -33,6 +33,26 @@ function leased() {
 }
 
 describe('FencedStore', () => {
+  it('answers lookupNow as lookup: nothing while fenced, else what the store underneath can', async () => {
+    const { store, lease, move } = leased()
+    expect(store.lookupNow('gw.test/a', NOW)).toEqual([])
+    lease.renew(100)
+    await store.put(entry)
+    expect(store.lookupNow('gw.test/a', NOW)).toHaveLength(1)
+    move(100)
+    expect(store.lookupNow('gw.test/a', NOW)).toEqual([])
+    const over = new FencedStore(
+      () => ({
+        lookup: async () => [],
+        put: async () => {},
+        invalidate: async () => 0,
+        purge: async () => ({ purged: 0 }),
+      }),
+      { valid: () => true }
+    )
+    expect(over.lookupNow('gw.test/a', NOW)).toBeUndefined()
+  })
+
   it('serves and stores nothing before a lease is granted', async () => {
     const { store } = leased()
     await store.put(entry)

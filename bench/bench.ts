@@ -9,8 +9,8 @@ import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
 import os from 'node:os'
-import { runClusterSection } from './cluster.ts'
-import { clusterReport } from './cluster-report.ts'
+import { runClusterSection, runGrowthSection } from './cluster.ts'
+import { clusterReport, growthReport } from './cluster-report.ts'
 import { awaitDelivery, publishOne, subscribe, summarize } from './load.ts'
 import { sleep, treeCpuMs, treeRssKiB } from './procs.ts'
 import {
@@ -70,6 +70,14 @@ const HEADLINE_WORKERS = flag('headline-workers') ? Number(flag('headline-worker
 /** `--headline-rows=gripgate,nchan`: only the headline rows whose names start so. */
 const HEADLINE_ROWS = flag('headline-rows')?.split(',')
 const CLUSTER_RUN = ONLY ? ONLY.includes('cluster') : !process.argv.includes('--no-cluster')
+/**
+ * The growth table (issue #18): `--growth=1000,10000,50000` sets its sizes (default those;
+ * `--quick` none; 0 skips it), `--only=growth` runs nothing else.
+ */
+const GROWTH_SIZES = (
+  flag('growth')?.split(',').map(Number) ?? (quick ? [] : [1000, 10_000, 50_000])
+).filter((n) => n > 0)
+const GROWTH_RUN = (ONLY ? ONLY.includes('growth') : true) && GROWTH_SIZES.length > 0
 const CLUSTER_PROBES = quick ? 3 : 5
 /**
  * The workerd section (issue #16): gripgate's Durable Object tier under `wrangler dev` vs the
@@ -80,7 +88,7 @@ const WORKERD_SIZES =
   flag('workerd-sizes')?.split(',').map(Number) ?? (quick ? [1000] : [1000, 5000])
 const WORKERD_RUN = ONLY ? ONLY.includes('workerd') : !process.argv.includes('--no-workerd')
 const ONLY_SERVERS = ONLY?.filter(
-  (name) => name !== 'storm' && name !== 'cluster' && name !== 'workerd'
+  (name) => name !== 'storm' && name !== 'cluster' && name !== 'workerd' && name !== 'growth'
 )
 const TRANSPORT_NAMES: Record<Transport, string> = { sse: 'SSE', ws: 'WebSocket' }
 /** `--transport=sse,ws`; the full run measures both, `--quick` only SSE. */
@@ -449,9 +457,13 @@ async function main() {
       nchanMissing: ncMissing,
     }
     const cluster = CLUSTER_RUN ? await runClusterSection(clusterOptions) : undefined
+    const growth = GROWTH_RUN
+      ? await runGrowthSection({ origins, sizes: GROWTH_SIZES, probes: CLUSTER_PROBES })
+      : undefined
     const md = report(started, results, cache, skipped, storm)
       .concat('\n', workerd ? workerdReport(workerd, WORKERD_METRICS, RUNS).join('\n') : '')
       .concat('\n', cluster ? clusterReport(cluster, clusterOptions).join('\n') : '')
+      .concat('\n', growth ? growthReport(growth, GROWTH_SIZES, CLUSTER_PROBES).join('\n') : '')
       .trimEnd()
     console.log(`\n${md}`)
     await mkdir('bench/results', { recursive: true })
@@ -464,6 +476,7 @@ async function main() {
       flag('storm') ||
       flag('cluster-sizes') ||
       flag('headline') ||
+      flag('growth') ||
       flag('workerd-sizes') ||
       !WORKERD_RUN ||
       !CACHE_RUN ||

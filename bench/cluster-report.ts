@@ -2,7 +2,7 @@
  * The cluster section's markdown: one table per size (servers as columns), then the headline.
  * @module
  */
-import type { ClusterOptions, ClusterResults, ClusterRun } from './cluster.ts'
+import type { ClusterOptions, ClusterResults, ClusterRun, GrowthResults } from './cluster.ts'
 import { PER_PROCESS } from './fleet.ts'
 
 const fmt = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a')
@@ -18,6 +18,7 @@ const METRICS: [keyof ClusterRun, string, number][] = [
   ['connectRate', 'connects/s', 0],
   ['rssPerConnKiB', 'RSS per conn (KiB)', 1],
   ['rssMiB', 'RSS total with N held (MiB)', 0],
+  ['cpuMsPer1k', 'server CPU ms per 1k deliveries', 1],
   ['reconnects', 'reconnects', 0],
 ]
 
@@ -85,6 +86,40 @@ export function clusterReport(
         ''
       )
     } else lines.push('')
+  }
+  return lines
+}
+
+const GROWTH_METRICS: [keyof ClusterRun, string, number][] = [
+  ['median', 'p50 (ms)', 1],
+  ['p99', 'p99 (ms)', 1],
+  ['last', 'last (ms)', 1],
+  ['cpuMsPer1k', 'CPU ms per 1k deliveries', 1],
+  ['rssPerConnKiB', 'RSS per conn (KiB)', 1],
+  ['connectRate', 'connects/s', 0],
+]
+
+/** Markdown lines of the growth table (issue #18): sizes as rows, one column group per configuration. */
+export function growthReport(results: GrowthResults, sizes: number[], probes: number): string[] {
+  const lines = [
+    '## Growth with N (issue #18): SSE, one publish at a time to all',
+    '',
+    `Subscribers open a cacheable stream hold (\`maxAge\`: a cache hit per open after the first per process) from the generator fleet; ${probes} single publishes per size, each awaited by every subscriber, medians over them. CPU: the server's process tree from each publish to its last delivery. RSS: the tree, (after connecting N − before) / N. One process may hold only up to three quarters of the per-process open-file limit here; \`--workers ${results.workers}\` is enough for the largest size and runs at every size, as does the node:http floor with as many workers.`,
+    '',
+  ]
+  for (const [name, byN] of results.rows) {
+    lines.push(`### ${name}`, '')
+    lines.push(row(['N', ...GROWTH_METRICS.map(([, label]) => label)]))
+    lines.push(row(['---:', ...GROWTH_METRICS.map(() => '---:')]))
+    for (const n of sizes) {
+      const r = byN.get(n)
+      const cells =
+        typeof r === 'object'
+          ? GROWTH_METRICS.map(([metric, , d]) => fmt(r[metric] as number, d))
+          : GROWTH_METRICS.map((_, i) => (i === 0 ? (r ?? 'n/a') : ''))
+      lines.push(row([n.toLocaleString('en'), ...cells]))
+    }
+    lines.push('')
   }
   return lines
 }

@@ -14,7 +14,7 @@ import {
 } from './cluster-targets.ts'
 import { openFleet } from './fleet.ts'
 import { publishOne } from './load.ts'
-import { sleep, treeRssKiB } from './procs.ts'
+import { sleep, treeCpuMs, treeRssKiB } from './procs.ts'
 import {
   CACHED_SSE,
   type Origins,
@@ -43,11 +43,21 @@ export interface ClusterOptions {
   nchanMissing: string | undefined
 }
 
+/** What the growth table is asked to run (issue #18). */
+export interface GrowthOptions {
+  origins: Origins
+  /** Subscriber counts, smallest first. */
+  sizes: number[]
+  probes: number
+}
+
 /** One run's figures; latencies in ms, medians over the probes unless named otherwise. */
 export interface ClusterRun {
   connectRate: number
   rssPerConnKiB: number
   rssMiB: number
+  /** Server CPU (the target's process tree) from each publish to its last delivery, per 1,000 deliveries. */
+  cpuMsPer1k: number
   first: number
   median: number
   p99: number
@@ -89,15 +99,20 @@ async function runOnce(target: Target, n: number, probes: number): Promise<Clust
     const rss1 = treeRssKiB(target.pids())
     const perNode = target.name.includes('--workers') ? await connectionsPerNode(target) : undefined
     const results = []
+    let cpuMs = 0
     for (let seq = 0; seq < probes; seq++) {
+      const cpu0 = treeCpuMs(target.pids())
       await publishOne(target, seq)
       results.push(await fleet.delivery(seq, DELIVERY_WAIT_MS))
+      cpuMs += treeCpuMs(target.pids()) - cpu0
       await sleep(200)
     }
+    const delivered = results.reduce((sum, r) => sum + r.delivered, 0)
     return {
       connectRate: fleet.connectRate,
       rssPerConnKiB: (rss1 - rss0) / n,
       rssMiB: rss1 / 1024,
+      cpuMsPer1k: (cpuMs / delivered) * 1000,
       first: median(results.map((r) => r.first)),
       median: median(results.map((r) => r.median)),
       p99: median(results.map((r) => r.p99)),
@@ -118,7 +133,7 @@ async function measure(
   name: string,
   starter: Starter,
   n: number,
-  options: ClusterOptions,
+  probes: number,
   runs: number
 ): Promise<ClusterRun | string> {
   const done: ClusterRun[] = []
@@ -127,7 +142,7 @@ async function measure(
     let target: Target | undefined
     try {
       target = await starter()
-      const res = await runOnce(target, n, options.probes)
+      const res = await runOnce(target, n, probes)
       console.log(`  cluster ${name} N=${n} run ${r + 1}: ${JSON.stringify(res, round)}`)
       done.push(res)
     } catch (e) {
@@ -145,6 +160,7 @@ async function measure(
     connectRate: pick('connectRate'),
     rssPerConnKiB: pick('rssPerConnKiB'),
     rssMiB: pick('rssMiB'),
+    cpuMsPer1k: pick('cpuMsPer1k'),
     first: pick('first'),
     median: pick('median'),
     p99: pick('p99'),
@@ -164,8 +180,12 @@ const round = (_k: string, v: unknown) => (typeof v === 'number' ? Number(v.toFi
  * (the rest: origin and Redis connections, listeners), and never fewer than 2.
  */
 export function headlineWorkers(n: number, fdLimit = hardFdLimit()): number {
-  const perWorker = Number.isFinite(fdLimit) ? Math.floor(fdLimit * 0.75) : 15_000
-  return Math.max(2, Math.ceil(n / perWorker))
+  return Math.max(2, Math.ceil(n / perProcessLimit(fdLimit)))
+}
+
+/** Subscribers one server process may hold here: three quarters of the fd limit. */
+function perProcessLimit(fdLimit = hardFdLimit()): number {
+  return Number.isFinite(fdLimit) ? Math.floor(fdLimit * 0.75) : 15_000
 }
 
 /** `target` with its SSE subscribers opening `sse`. */
@@ -197,7 +217,7 @@ export async function runClusterSection(options: ClusterOptions): Promise<Cluste
   const rows: ClusterResults['rows'] = targets.map(([name]) => [name, new Map()])
   for (const n of options.sizes) {
     for (const [i, [name, starter]] of targets.entries())
-      rows[i]![1].set(n, await measure(name, starter, n, options, options.runs))
+      rows[i]![1].set(n, await measure(name, starter, n, options.probes, options.runs))
   }
   if (!options.headline || noRedis) return { rows, skipped }
   // The headline's subscribers ask for a cacheable stream hold: each worker asks the origin once
@@ -221,6 +241,48 @@ export async function runClusterSection(options: ClusterOptions): Promise<Cluste
   const picked = only ? headline.filter(([name]) => only.some((o) => name.startsWith(o))) : headline
   const headlineRows: [string, ClusterRun | string][] = []
   for (const [name, starter] of picked)
-    headlineRows.push([name, await measure(name, starter, options.headline, options, 1)])
+    headlineRows.push([name, await measure(name, starter, options.headline, options.probes, 1)])
   return { rows, headline: { workers, rows: headlineRows }, skipped }
+}
+
+/** The growth table: each configuration's run at each size. */
+export interface GrowthResults {
+  workers: number
+  rows: [string, Map<number, ClusterRun | string>][]
+}
+
+/**
+ * How latency, memory and CPU per delivery grow with N (issue #18), gripgate serving a
+ * cacheable stream hold. One process holds at most three quarters of the per-process
+ * open-file limit, so it runs only up to that; `gripgate --workers W` (the in-process relay,
+ * W enough for the largest size) and the node:http floor with as many workers run at every
+ * size, so each row's growth is read against the same configuration.
+ */
+export async function runGrowthSection(options: GrowthOptions): Promise<GrowthResults> {
+  const { origins, sizes, probes } = options
+  const largest = Math.max(...sizes)
+  const workers = headlineWorkers(largest)
+  const perProcess = perProcessLimit()
+  const configs: [string, Starter, (n: number) => boolean][] = [
+    [
+      'gripgate, one process',
+      async () => withSse(await startGripgate(origins, [], undefined, 'warn', true), CACHED_SSE),
+      (n) => n <= perProcess,
+    ],
+    [
+      `gripgate --workers ${workers}`,
+      async () => withSse(await startGripgate(origins, [], { workers }, 'warn', true), CACHED_SSE),
+      () => true,
+    ],
+    [`node:http floor, ${workers} workers`, () => startNodeFloor(workers), () => true],
+  ]
+  const rows: GrowthResults['rows'] = configs.map(([name]) => [name, new Map()])
+  for (const n of sizes) {
+    for (const [i, [name, starter, fits]] of configs.entries()) {
+      const byN = rows[i]![1]
+      if (!fits(n)) byN.set(n, `over the open-file limit (${perProcess.toLocaleString('en')})`)
+      else byN.set(n, await measure(name, starter, n, probes, 1))
+    }
+  }
+  return { workers, rows }
 }

@@ -12,6 +12,7 @@ import type { Context } from 'hono'
 import type { WebSocket, WebSocketServer } from 'ws'
 import { HOP_BY_HOP } from '../../src/http/headers.ts'
 import type { WebSocketAcceptor, WsHandler, WsSocket } from '../../src/ws-socket.ts'
+import { directSocket, frameOf } from './ws-frames.ts'
 
 /** An upgrade request's env on Node: what `accept` needs to complete the handshake. */
 export interface UpgradeEnv {
@@ -154,9 +155,6 @@ function onClose(this: WebSocket, code: number, reason: Buffer): void {
 
 const TEXT = { binary: false }
 const BINARY = { binary: true }
-/** The last text sent and its UTF-8 bytes (ws never masks or changes a server's frames). */
-let lastText = ''
-let lastTextBytes = Buffer.alloc(0)
 
 /**
  * The core's socket over a `ws` WebSocket. A class, not an object literal with a getter:
@@ -171,17 +169,11 @@ class NodeWsSocket implements WsSocket {
   }
 
   send(data: string | Uint8Array): void {
-    if (typeof data !== 'string') {
-      this.#ws.send(data, BINARY)
-      return
-    }
-    // A publish sends one string to every subscriber: encoded once, not once per socket (ws
-    // would measure and encode a string on each send), as the node:http floor sends its Buffer.
-    if (data !== lastText) {
-      lastText = data
-      lastTextBytes = Buffer.from(data)
-    }
-    this.#ws.send(lastTextBytes, TEXT)
+    // A publish sends one message to every subscriber: its whole frame is built once and
+    // written to each socket as it is (ws-frames.ts), when ws would write at once anyway.
+    const socket = directSocket(this.#ws)
+    if (socket) socket.write(frameOf(data))
+    else this.#ws.send(data, typeof data === 'string' ? TEXT : BINARY)
   }
 
   ping(data: Uint8Array): void {

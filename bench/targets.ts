@@ -108,7 +108,7 @@ function gripItem(body: string): string {
 }
 
 /** gripgate and Pushpin: the GRIP origin's stream hold and its WebSocket-over-HTTP path. */
-const GRIP_SUBSCRIPTIONS: Target['subscriptions'] = {
+export const GRIP_SUBSCRIPTIONS: Target['subscriptions'] = {
   sse: { path: `/stream/${CHANNEL}?keepAlive=300`, ready: 'event: ready' },
   ws: { path: `/ws/${CHANNEL}`, ready: wsReadyMessage(CHANNEL) },
 }

@@ -30,6 +30,12 @@ export function scheduleChained<T>(
   fn: () => void
 ): () => void {
   let left = timerDelay(ms)
+  if (left <= MAX_TIMER_DELAY_MS) {
+    // The common case, one timer: no re-arming closure kept for the timer's lifetime (a held
+    // stream's keep-alive is one of these per connection; issue #18, the SSE heap diff).
+    const timer = set(left, fn)
+    return () => clear(timer)
+  }
   let timer: T
   const arm = () => {
     const step = Math.min(left, MAX_TIMER_DELAY_MS)

@@ -295,9 +295,14 @@ export async function startGateway(options: ServeOptions): Promise<RunningGatewa
   // Every client socket, whatever it speaks now: Node's own list (closeAllConnections) loses a
   // socket once it is upgraded or handed to an 'upgrade' listener.
   const sockets = new Set<Socket>()
+  // One listener shared by every socket, with `on`: a closure each, wrapped by `once` in three
+  // more objects, stayed with every held connection (issue #18, the SSE heap diff).
+  function forgetSocket(this: Socket): void {
+    sockets.delete(this)
+  }
   server.on('connection', (socket: Socket) => {
     sockets.add(socket)
-    socket.once('close', () => sockets.delete(socket))
+    socket.on('close', forgetSocket)
   })
   const url = await listen(server, options.port, options.host)
   let admin: Server | undefined

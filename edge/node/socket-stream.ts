@@ -69,6 +69,8 @@ export class SocketStreamOpener implements HeldStreamOpener {
     const outgoing = this.#responses.get(client)
     const socket = outgoing?.socket
     if (!outgoing || !socket || outgoing.headersSent || socket.destroyed) return undefined
+    // Opened once per request: the entry is not needed while the stream is held.
+    this.#responses.delete(client)
     const headers: Record<string, string | string[]> = {}
     for (const [name, value] of head.headers) {
       if (name === 'content-length') continue
@@ -83,40 +85,68 @@ export class SocketStreamOpener implements HeldStreamOpener {
     }
     outgoing.writeHead(head.status, head.statusText, headers)
     outgoing.flushHeaders()
-    // HTTP/1.0 clients get the body delimited by the connection's close instead of chunks.
-    const chunked = outgoing.chunkedEncoding
-    let open = true
-    /** The turn this response was last written in: the head's. */
-    let wroteIn = thisTurn()
-    outgoing.once('close', () => {
-      if (!open) return
-      open = false
-      onAbort()
-    })
-    const sink: StreamSink = {
-      write(bytes) {
-        if (!open || bytes.byteLength === 0) return
-        const now = thisTurn()
-        if (wroteIn === now && !socket.writableCorked) {
-          socket.cork()
-          corked.push(socket)
-        }
-        wroteIn = now
-        socket.write(chunked ? chunkFrame(bytes) : bytes)
-      },
-      buffered: () => socket.writableLength,
-      end() {
-        if (!open) return
-        open = false
-        outgoing.end()
-      },
-      destroy() {
-        if (!open) return
-        open = false
-        dropSocket(socket)
-      },
-    }
+    const sink = new SocketSink(outgoing, socket, onAbort)
+    // `on`, not `once`: 'close' comes once, and `once` wraps the listener in three more
+    // objects kept while the stream is held (issue #18, the SSE heap diff).
+    outgoing.on('close', () => sink.closed())
     return { response: RESPONSE_ALREADY_SENT, sink }
+  }
+}
+
+/**
+ * One held response's body, written straight to its socket. A class, not an object of
+ * closures: a held connection keeps one object instead of four functions and their context.
+ */
+class SocketSink implements StreamSink {
+  readonly #outgoing: ServerResponse
+  readonly #socket: Socket
+  #onAbort: () => void
+  /** HTTP/1.0 clients get the body delimited by the connection's close instead of chunks. */
+  readonly #chunked: boolean
+  #open = true
+  /** The turn this response was last written in: the head's. */
+  #wroteIn = thisTurn()
+
+  constructor(outgoing: ServerResponse, socket: Socket, onAbort: () => void) {
+    this.#outgoing = outgoing
+    this.#socket = socket
+    this.#onAbort = onAbort
+    this.#chunked = outgoing.chunkedEncoding
+  }
+
+  /** The response closed (the client left, or the stream ended). */
+  closed(): void {
+    if (!this.#open) return
+    this.#open = false
+    this.#onAbort()
+  }
+
+  write(bytes: Uint8Array): void {
+    if (!this.#open || bytes.byteLength === 0) return
+    const socket = this.#socket
+    const now = thisTurn()
+    if (this.#wroteIn === now && !socket.writableCorked) {
+      socket.cork()
+      corked.push(socket)
+    }
+    this.#wroteIn = now
+    socket.write(this.#chunked ? chunkFrame(bytes) : bytes)
+  }
+
+  buffered(): number {
+    return this.#socket.writableLength
+  }
+
+  end(): void {
+    if (!this.#open) return
+    this.#open = false
+    this.#outgoing.end()
+  }
+
+  destroy(): void {
+    if (!this.#open) return
+    this.#open = false
+    dropSocket(this.#socket)
   }
 }
 

@@ -60,9 +60,31 @@ function toChannel(element: HeaderElement): InstructChannel {
   return channel
 }
 
+/**
+ * Keep-alives parsed, by header value: every hold of a route usually asks for the same one,
+ * and a held stream keeps its keep-alive (data bytes and all) for its lifetime, so holds
+ * share one frozen object instead of each keeping a copy (issue #18, the SSE heap diff).
+ */
+const keepAlives = new Map<string, Readonly<KeepAlive>>()
+/** Distinct values kept; past it the table starts over (objects handed out stay valid). */
+const MAX_KEEP_ALIVES = 256
+/** Longer values are not worth a table entry. */
+const MAX_SHARED_KEEP_ALIVE_LENGTH = 512
+
 function parseKeepAlive(value: string | null): Result<KeepAlive | undefined, string> {
   // An absent or empty header means no keep-alive (GRIP-CONFORMANCE item 48).
   if (value === null || value === '') return ok(undefined)
+  const known = keepAlives.get(value)
+  if (known) return ok(known)
+  const parsed = parseKeepAliveValue(value)
+  if (parsed.ok && parsed.value && value.length <= MAX_SHARED_KEEP_ALIVE_LENGTH) {
+    if (keepAlives.size >= MAX_KEEP_ALIVES) keepAlives.clear()
+    keepAlives.set(value, Object.freeze(parsed.value))
+  }
+  return parsed
+}
+
+function parseKeepAliveValue(value: string): Result<KeepAlive | undefined, string> {
   const element = parseHeaderElement(value)
   // An invalid element is skipped (GRIP.md §3.1); for this single-valued header, that
   // means no keep-alive, as in Pushpin.

@@ -5,7 +5,7 @@
  * @module
  */
 import { GatewayError } from '../errors.ts'
-import type { FanoutTier, OriginAgain, SendToOrigin } from '../fanout.ts'
+import type { FanoutTier, LastIds, OriginAgain, SendToOrigin } from '../fanout.ts'
 import { toResponse } from '../grip/client-response.ts'
 import { isGripAnswer } from '../grip/grip-response.ts'
 import { parseInstruct } from '../grip/instruct.ts'
@@ -50,24 +50,53 @@ async function interpret(
   }
   const instruct = remembered ?? (await readInstruct(response, tier.maxChannels))
 
-  const origin: OriginAgain = {
-    replay: async (lastIds) => {
-      const again = new Request(client.url, {
-        method: client.method,
-        headers: client.headers,
-        body: replayBody,
-        signal: client.signal,
-      })
-      return interpret(client, await send(again, { lastIds, direct: true }), replayBody, send, tier)
-    },
-    fetchLink: (url, lastIds) =>
-      send(new Request(url, { signal: client.signal }), { lastIds, direct: true }),
-  }
+  const origin = new AgainThroughProxy(client, replayBody, send, tier)
 
   if (instruct.hold === 'none' && !instruct.nextLink) {
     return toResponse(instruct.response, client.method)
   }
   return tier.hold(client, instruct, origin)
+}
+
+/**
+ * The origin as a held session reaches it again: the data a replay or a next link needs, in
+ * one object with its methods on the prototype. A held stream keeps it for its lifetime, and
+ * closures made per request (two functions, their object and a context) were ~190 bytes of
+ * every held connection (issue #18, the SSE heap diff).
+ */
+class AgainThroughProxy implements OriginAgain {
+  readonly #client: Request
+  readonly #replayBody: Uint8Array<ArrayBuffer> | null
+  readonly #send: SendToOrigin
+  readonly #tier: FanoutTier
+
+  constructor(
+    client: Request,
+    replayBody: Uint8Array<ArrayBuffer> | null,
+    send: SendToOrigin,
+    tier: FanoutTier
+  ) {
+    this.#client = client
+    this.#replayBody = replayBody
+    this.#send = send
+    this.#tier = tier
+  }
+
+  async replay(lastIds: LastIds): Promise<Response> {
+    const client = this.#client
+    const again = new Request(client.url, {
+      method: client.method,
+      headers: client.headers,
+      body: this.#replayBody,
+      signal: client.signal,
+    })
+    const response = await this.#send(again, { lastIds, direct: true })
+    return interpret(client, response, this.#replayBody, this.#send, this.#tier)
+  }
+
+  fetchLink(url: URL, lastIds: LastIds): Promise<Response> {
+    return this.#send(new Request(url, { signal: this.#client.signal }), { lastIds, direct: true })
+  }
 }
 
 /** Reads and parses an origin's (or the cache's) instruction; 502 when it is not one. */

@@ -82,6 +82,17 @@ describe('scheduleChained', () => {
     }
   })
 
+  it('cancels a single timer (the fast path, issue #18)', () => {
+    const timers = recordingTimers()
+    let ran = 0
+    const cancel = scheduleChained(timers.set, timers.clear, 1000, () => ran++)
+    cancel()
+    timers.fire()
+    expect(ran).toBe(0)
+    expect(timers.cleared).toBe(1)
+    expect(timers.delays).toEqual([1000])
+  })
+
   it('cancels whichever timer of the chain is pending', () => {
     const timers = recordingTimers()
     let ran = 0

@@ -442,3 +442,43 @@ describe('parseInstruct channel limit', () => {
     expect(kept(parse(200, lines, '', options))).toStrictEqual(want)
   })
 })
+
+describe('parseInstruct keep-alive sharing (issue #18)', () => {
+  const keepAliveOf = (value: string) => {
+    const parsed = parse(200, [
+      ['Grip-Hold', 'stream'],
+      ['Grip-Keep-Alive', value],
+    ])
+    if (!parsed.ok) throw new Error(parsed.error)
+    return parsed.value.keepAlive
+  }
+
+  it('hands every hold with the same header value one frozen keep-alive', () => {
+    const a = keepAliveOf(':\\n\\n; format=cstring; timeout=20')
+    const b = keepAliveOf(':\\n\\n; format=cstring; timeout=20')
+    expect(a).toBeDefined()
+    expect(b).toBe(a)
+    expect(Object.isFrozen(a)).toBe(true)
+    expect(a).toStrictEqual({ data: text(':\n\n'), timeoutSec: 20, mode: 'idle' })
+  })
+
+  it('keeps values apart that differ in data, timeout or mode', () => {
+    const base = keepAliveOf('ka; timeout=5')
+    expect(keepAliveOf('kb; timeout=5')).not.toBe(base)
+    expect(keepAliveOf('ka; timeout=6')).toStrictEqual({
+      data: text('ka'),
+      timeoutSec: 6,
+      mode: 'idle',
+    })
+    expect(keepAliveOf('ka; timeout=5; mode=interval')?.mode).toBe('interval')
+    expect(keepAliveOf('ka; timeout=5')).toBe(base)
+  })
+
+  it('still parses correctly past the table bound, and errors are never shared', () => {
+    for (let i = 0; i < 600; i++)
+      expect(keepAliveOf(`ka${i}; timeout=${(i % 50) + 1}`)?.data).toStrictEqual(text(`ka${i}`))
+    const bad = parse(200, [['Grip-Keep-Alive', 'x; mode=sometimes']])
+    expect(bad.ok).toBe(false)
+    expect(parse(200, [['Grip-Keep-Alive', 'x; mode=sometimes']])).toStrictEqual(bad)
+  })
+})

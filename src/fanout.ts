@@ -22,18 +22,22 @@ export type SendToOrigin = (
   options: { lastIds?: LastIds; direct: boolean }
 ) => Promise<Response>
 
-/** The origin, as a held session reaches it again. */
+/**
+ * The origin, as a held session reaches it again. `signal` aborts the origin request: the
+ * session passes its client's (or its own, aborted when it closes), so nothing here keeps
+ * the client's Request for a held connection's lifetime (issue #18).
+ */
 export interface OriginAgain {
   /**
    * Replays the client's original request to the origin (never from the cache) with
    * `Grip-Last` lines, and handles the answer as a fresh one: it may hold again (§4.3).
    */
-  replay(lastIds: LastIds): Promise<Response>
+  replay(lastIds: LastIds, signal?: AbortSignal): Promise<Response>
   /**
    * GETs a next link from the origin with `Grip-Last` lines and no client headers (§6.2);
    * the raw origin response, not interpreted.
    */
-  fetchLink(url: URL, lastIds: LastIds): Promise<Response>
+  fetchLink(url: URL, lastIds: LastIds, signal?: AbortSignal): Promise<Response>
 }
 
 /**

@@ -17,6 +17,12 @@ declare var AbortSignal: {
   timeout(milliseconds: number): AbortSignal
 }
 
+/** A stream session aborts its next-link fetch with its own (src/hub/stream-session.ts). */
+declare class AbortController {
+  readonly signal: AbortSignal
+  abort(reason?: unknown): void
+}
+
 interface Request {
   readonly signal: AbortSignal
 }

@@ -56,21 +56,51 @@ function thisTurn(): number {
   return turn
 }
 
+/** A request's response, and how many 'close' listeners it had when the server bound it. */
+interface Bound {
+  outgoing: ServerResponse
+  closeListeners: number
+}
+
+/**
+ * Removes @hono/node-server's 'close' listener from a response about to be held.
+ * @hono/node-server adds it once the gateway's fetch has returned its promise, so it is the
+ * first listener after those there at `bind`; the stream opens later, once the origin
+ * answered. It only aborts the client Request's signal (and drains an unread request body),
+ * and a held stream uses neither: the session aborts its own origin fetches, and the body
+ * was read for replays (a GET has none). Yet it keeps that Request (its Headers and
+ * @hono/node-server's request object) for the whole hold: ~0.7 KiB per held connection
+ * (issue #18, the SSE heap diff). A stream opened while the fetch still runs (nothing added
+ * yet) keeps whatever is there.
+ */
+function dropFrameworkCloseListener(outgoing: ServerResponse, before: number): void {
+  const listener = outgoing.listeners('close')[before]
+  if (!listener) return
+  const req = outgoing.req
+  const bodyDone = req.method === 'GET' || req.method === 'HEAD' || req.readableEnded
+  if (bodyDone) outgoing.removeListener('close', listener as (...args: unknown[]) => void)
+}
+
 /** Node's opener: knows the `ServerResponse` behind each request the server handed over. */
 export class SocketStreamOpener implements HeldStreamOpener {
-  readonly #responses = new WeakMap<Request, ServerResponse>()
+  readonly #responses = new WeakMap<Request, Bound>()
 
-  /** Remembers `outgoing` as the response to `request` (called by the server per request). */
+  /**
+   * Remembers `outgoing` as the response to `request` (called by the server per request,
+   * before @hono/node-server adds its own listeners).
+   */
   bind(request: Request, outgoing: ServerResponse): void {
-    this.#responses.set(request, outgoing)
+    this.#responses.set(request, { outgoing, closeListeners: outgoing.listenerCount('close') })
   }
 
   open(client: Request, head: HeldHead, onAbort: () => void): HeldStream | undefined {
-    const outgoing = this.#responses.get(client)
+    const bound = this.#responses.get(client)
+    const outgoing = bound?.outgoing
     const socket = outgoing?.socket
-    if (!outgoing || !socket || outgoing.headersSent || socket.destroyed) return undefined
+    if (!bound || !outgoing || !socket || outgoing.headersSent || socket.destroyed) return undefined
     // Opened once per request: the entry is not needed while the stream is held.
     this.#responses.delete(client)
+    dropFrameworkCloseListener(outgoing, bound.closeListeners)
     const headers: Record<string, string | string[]> = {}
     for (const [name, value] of head.headers) {
       if (name === 'content-length') continue

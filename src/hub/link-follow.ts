@@ -19,15 +19,16 @@ export type LinkOutcome =
 /** Largest next-link body read into memory. */
 const MAX_LINK_BODY = 1_000_000
 
-/** GETs `url` and interprets the answer; never rejects. */
+/** GETs `url` and interprets the answer; never rejects. `signal` aborts the fetch. */
 export async function followLink(
   origin: OriginAgain,
   url: URL,
-  lastIds: LastIds
+  lastIds: LastIds,
+  signal?: AbortSignal
 ): Promise<LinkOutcome> {
   let response: Response
   try {
-    response = await origin.fetchLink(url, lastIds)
+    response = await origin.fetchLink(url, lastIds, signal)
   } catch (error) {
     return { kind: 'failed', reason: String(error) }
   }

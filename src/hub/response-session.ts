@@ -102,7 +102,7 @@ export class ResponseSession implements Subscriber {
     for (const [channel, prevId] of this.#prevIds)
       if (prevId !== undefined) lastIds[channel] = prevId
     if (!this.#finish()) return
-    this.#origin.replay(lastIds).then(this.#resolve, () => {
+    this.#origin.replay(lastIds, this.#signal).then(this.#resolve, () => {
       this.#resolve(new Response('Error while proxying to origin.\n', { status: 502 }))
     })
   }

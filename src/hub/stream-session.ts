@@ -75,6 +75,11 @@ export class StreamSession implements Subscriber {
   #cancelRecovery: () => void = doNothing
   /** Set while a next link is in flight: items wait here. */
   #queue: Array<[PublishItem, string]> | undefined
+  /**
+   * Aborts the next link in flight when the session closes. The session's own, made per
+   * fetch: the client's Request (and its signal) is not kept while held (issue #18).
+   */
+  #linkAbort: AbortController | undefined
   #closed = false
 
   constructor(hub: Hub, instruct: Instruct, origin: OriginAgain, client: Request) {
@@ -314,12 +319,15 @@ export class StreamSession implements Subscriber {
     const lastIds: Record<string, string> = {}
     for (const [channel, id] of this.#prevIds) if (id !== undefined) lastIds[channel] = id
     const url = new URL(link.url, this.#requestUrl)
-    followLink(this.#origin, url, lastIds).then((outcome) => this.#afterLink(outcome))
+    const abort = new AbortController()
+    this.#linkAbort = abort
+    followLink(this.#origin, url, lastIds, abort.signal).then((outcome) => this.#afterLink(outcome))
   }
 
   #afterLink(outcome: LinkOutcome): void {
     const queued = this.#queue ?? []
     this.#queue = undefined
+    this.#linkAbort = undefined
     if (this.#closed) return
     if (outcome.kind === 'failed') {
       this.#hub.logger.warn('next link failed; ending stream', {
@@ -347,6 +355,7 @@ export class StreamSession implements Subscriber {
     this.#closed = true
     this.#cancelKeepAlive()
     this.#cancelRecovery()
+    this.#linkAbort?.abort()
     for (const channel of this.#prevIds.keys()) this.#hub.unsubscribe(channel, this)
     this.#hub.closeConnection('stream')
     this.#hub.untrack(this)

@@ -11,6 +11,7 @@ import { isGripAnswer } from '../grip/grip-response.ts'
 import { parseInstruct } from '../grip/instruct.ts'
 import type { Instruct } from '../grip/types.ts'
 import { readUpTo } from '../http/body.ts'
+import { sharedPair } from '../http/shared-pairs.ts'
 import { rememberedInstruct, rememberInstruct } from './instruct-memo.ts'
 import { bufferForReplay } from './replay-body.ts'
 
@@ -59,13 +60,16 @@ async function interpret(
 }
 
 /**
- * The origin as a held session reaches it again: the data a replay or a next link needs, in
- * one object with its methods on the prototype. A held stream keeps it for its lifetime, and
- * closures made per request (two functions, their object and a context) were ~190 bytes of
- * every held connection (issue #18, the SSE heap diff).
+ * The origin as a held session reaches it again, keeping only what a replay or a next link
+ * needs: the URL text, the method, the header fields as pairs shared with other requests,
+ * the replay body. A held stream keeps it for its lifetime: closures over the client's
+ * Request kept the Request, its Headers and (on Node) @hono/node-server's request object
+ * alive with every held connection (issue #18, the SSE heap diff).
  */
 class AgainThroughProxy implements OriginAgain {
-  readonly #client: Request
+  readonly #url: string
+  readonly #method: string
+  readonly #headers: ReadonlyArray<[string, string]>
   readonly #replayBody: Uint8Array<ArrayBuffer> | null
   readonly #send: SendToOrigin
   readonly #tier: FanoutTier
@@ -76,26 +80,34 @@ class AgainThroughProxy implements OriginAgain {
     send: SendToOrigin,
     tier: FanoutTier
   ) {
-    this.#client = client
+    this.#url = client.url
+    this.#method = client.method
+    const headers: Array<[string, string]> = []
+    // Set-Cookie never comes in a request; every other repeated field arrives joined.
+    client.headers.forEach((value, name) => {
+      headers.push(sharedPair(name, value))
+    })
+    this.#headers = headers
     this.#replayBody = replayBody
     this.#send = send
     this.#tier = tier
   }
 
-  async replay(lastIds: LastIds): Promise<Response> {
-    const client = this.#client
-    const again = new Request(client.url, {
-      method: client.method,
-      headers: client.headers,
+  async replay(lastIds: LastIds, signal?: AbortSignal): Promise<Response> {
+    // The replayed request stands for the client's from here on (a hold it answers with
+    // reads its Last-Event-ID, a replay of that replays it again).
+    const again = new Request(this.#url, {
+      method: this.#method,
+      headers: this.#headers as Array<[string, string]>,
       body: this.#replayBody,
-      signal: client.signal,
+      ...(signal && { signal }),
     })
     const response = await this.#send(again, { lastIds, direct: true })
-    return interpret(client, response, this.#replayBody, this.#send, this.#tier)
+    return interpret(again, response, this.#replayBody, this.#send, this.#tier)
   }
 
-  fetchLink(url: URL, lastIds: LastIds): Promise<Response> {
-    return this.#send(new Request(url, { signal: this.#client.signal }), { lastIds, direct: true })
+  fetchLink(url: URL, lastIds: LastIds, signal?: AbortSignal): Promise<Response> {
+    return this.#send(new Request(url, signal && { signal }), { lastIds, direct: true })
   }
 }
 

@@ -5,6 +5,8 @@
 import type { Server, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import net from 'node:net'
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
 import { serve } from '@hono/node-server'
 import { describe, expect, it } from 'vitest'
 import { SocketStreamOpener } from '../../edge/node/socket-stream.ts'
@@ -14,6 +16,9 @@ import {
   heldStreamContract,
   type OpenedStream,
 } from '../contract/held-stream.contract.ts'
+
+// The test of what a held stream keeps forces a collection.
+setFlagsFromString('--expose-gc')
 
 type Open = (request: Request, outgoing: ServerResponse, onAbort: () => void) => HeldStream
 
@@ -159,6 +164,54 @@ describe('Node socket writer, HTTP details', () => {
       expect(client.text().length).toBeLessThan(32 * 1024 * 1024)
     } finally {
       await server.close()
+    }
+  })
+
+  it('keeps nothing of the client Request while held, and still hears the client leave (issue #18)', async () => {
+    // As the gateway opens a stream: after the origin answered, once @hono/node-server has
+    // added its own 'close' listener (which keeps the Request alive for the whole hold).
+    const gc = runInNewContext('gc') as () => void
+    const opener = new SocketStreamOpener()
+    let request: WeakRef<Request> | undefined
+    let held: HeldStream | undefined
+    let aborts = 0
+    const server = await new Promise<Server>((resolve) => {
+      const s = serve(
+        {
+          fetch: async (client, env) => {
+            opener.bind(client, env.outgoing as ServerResponse)
+            request = new WeakRef(client)
+            await new Promise((r) => setTimeout(r, 20))
+            held = opener.open(client, head, () => aborts++)
+            if (!held) throw new Error('the socket opener refused a fresh request')
+            return held.response
+          },
+          port: 0,
+          hostname: '127.0.0.1',
+        },
+        () => resolve(s as Server)
+      ) as Server
+    })
+    try {
+      const { port } = server.address() as AddressInfo
+      const client = await raw(`http://127.0.0.1:${port}/`, 'GET / HTTP/1.1\r\nHost: x\r\n\r\n')
+      await vi_until(() => client.text().includes('\r\n\r\n'))
+      held!.sink.write(new TextEncoder().encode('hello'))
+      await vi_until(() => client.text().includes('hello'))
+      // deref() keeps its target to the end of the job, so none is called before the last gc.
+      for (let i = 0; i < 3; i++) {
+        await new Promise((r) => setTimeout(r, 10))
+        gc()
+      }
+      await new Promise((r) => setTimeout(r, 10))
+      expect(request?.deref()).toBeUndefined()
+      client.socket.destroy()
+      await vi_until(() => aborts === 1)
+    } finally {
+      await new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      })
     }
   })
 

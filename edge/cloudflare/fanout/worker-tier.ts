@@ -8,7 +8,7 @@
 import type { Context } from 'hono'
 import type { GatewayConfig } from '../../../src/config/types.ts'
 import { GatewayError } from '../../../src/errors.ts'
-import type { CountedReport, FanoutTier } from '../../../src/fanout.ts'
+import type { CountedReport, FanoutTier, LastIds } from '../../../src/fanout.ts'
 import type { PublishItem } from '../../../src/grip/publish-item.ts'
 import type { PlatformExtras } from '../platform.ts'
 import { type FanoutEnv, holderName, shardCount } from './env.ts'
@@ -57,7 +57,9 @@ export function createDurableObjectFanout(
         })
       }
       // The GRIP proxy has read the client's body; only its own replay can send it again.
-      const replay = hasBody(client) ? origin.replay.bind(origin) : undefined
+      const replay = hasBody(client)
+        ? (lastIds: LastIds) => origin.replay(lastIds, client.signal)
+        : undefined
       return stub.hold(payload, replay)
     },
 

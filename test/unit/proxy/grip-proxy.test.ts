@@ -226,3 +226,58 @@ describe('proxyWithGrip: limits', () => {
     expect(h.hub.connections.response).toBe(1)
   })
 })
+
+describe('proxyWithGrip: origin requests of a held session abort with it (issue #18)', () => {
+  /** The gateway's send, recording the signal of every origin request. */
+  function recordingSignals(script: Parameters<typeof gripHarness>[0]) {
+    const h = gripHarness(script)
+    const signals: AbortSignal[] = []
+    const send: SendToOrigin = (request, options) => {
+      signals.push(request.signal)
+      return h.send(request, options)
+    }
+    const request = (path: string, init: RequestInit = {}) =>
+      proxyWithGrip(new Request(`http://gw.test${path}`, init), send, h.tier)
+    return { ...h, signals, request }
+  }
+
+  it("aborts a stream's next link in flight when the client leaves", async () => {
+    let answerLink!: (response: Response) => void
+    const h = recordingSignals((_request, n) =>
+      n === 0
+        ? answer({ 'Grip-Hold': 'stream', 'Grip-Channel': 'c', 'Grip-Link': '</next>; rel=next' })
+        : new Promise<Response>((resolve) => {
+            answerLink = resolve
+          })
+    )
+    const body = collect(await h.request('/stream'))
+    await settle()
+    h.publish({ channel: 'c', formats: { 'http-stream': { action: 'hint' } } })
+    await settle()
+    expect(h.signals).toHaveLength(2)
+    expect(h.signals[1]?.aborted).toBe(false)
+    await body.cancel()
+    await settle()
+    expect(h.signals[1]?.aborted).toBe(true)
+    answerLink(answer({}, 'late'))
+    await settle()
+    expect(h.hub.connections.stream).toBe(0)
+  })
+
+  it("aborts a response hold's replay in flight when the client aborts", async () => {
+    const client = new AbortController()
+    const h = recordingSignals((_request, n) =>
+      n === 0
+        ? answer({ 'Grip-Hold': 'response', 'Grip-Channel': 'c' })
+        : new Promise<Response>(() => {})
+    )
+    void h.request('/poll', { signal: client.signal })
+    await settle()
+    h.publish({ channel: 'c', formats: { 'http-response': { action: 'hint' } } })
+    await settle()
+    expect(h.signals).toHaveLength(2)
+    expect(h.signals[1]?.aborted).toBe(false)
+    client.abort()
+    expect(h.signals[1]?.aborted).toBe(true)
+  })
+})

@@ -282,16 +282,26 @@ export class StreamSession implements Subscriber {
     this.#cancelKeepAlive()
     const keepAlive = this.#plan.keepAlive
     if (!keepAlive || this.#closed) return
+    this.#cancelKeepAlive = this.#hub.clock.schedule(
+      keepAlive.timeoutSec * 1000,
+      this.#keepAliveDue
+    )
+  }
+
+  /**
+   * The keep-alive timer's callback: one function per session, made once, reading the plan
+   * when it fires (a closure per period over the plan was kept by every held stream between
+   * keep-alives; issue #18, the SSE heap diff).
+   */
+  readonly #keepAliveDue = (): void => {
+    const keepAlive = this.#plan.keepAlive
+    if (!keepAlive || this.#closed) return
     const periodMs = keepAlive.timeoutSec * 1000
-    const tick = (delayMs: number) => {
-      this.#cancelKeepAlive = this.#hub.clock.schedule(delayMs, () => {
-        const quietMs = this.#hub.clock.now() - this.#lastWriteAt
-        if (keepAlive.mode === 'idle' && quietMs < periodMs) return tick(periodMs - quietMs)
-        this.#write(keepAlive.data)
-        tick(periodMs)
-      })
-    }
-    tick(periodMs)
+    const quietMs = this.#hub.clock.now() - this.#lastWriteAt
+    let delayMs = periodMs
+    if (keepAlive.mode === 'idle' && quietMs < periodMs) delayMs = periodMs - quietMs
+    else this.#write(keepAlive.data)
+    if (!this.#closed) this.#cancelKeepAlive = this.#hub.clock.schedule(delayMs, this.#keepAliveDue)
   }
 
   /** Fetches the next link after `timeout` seconds without any item on every channel (§6.3). */

@@ -61,7 +61,7 @@ export function directSocket(ws: WebSocket): Duplex | undefined {
  * in turn, so it is encoded once. Keyed by the string, or by the bytes' identity.
  */
 let lastMessage: string | Uint8Array | undefined
-let lastFrame = Buffer.alloc(0)
+let lastFrame: Buffer = Buffer.alloc(0)
 
 /** The whole frame of `message`: text for a string, binary for bytes. */
 export function frameOf(message: string | Uint8Array): Buffer {

@@ -1,7 +1,8 @@
 import { once } from 'node:events'
+import { createRequire } from 'node:module'
 import type { AddressInfo } from 'node:net'
 import { describe, expect, it } from 'vitest'
-import { Sender, WebSocket, WebSocketServer } from 'ws'
+import { WebSocket, WebSocketServer } from 'ws'
 import {
   BINARY_OPCODE,
   dataFrame,
@@ -9,6 +10,11 @@ import {
   frameOf,
   TEXT_OPCODE,
 } from '../../../edge/node/ws-frames.ts'
+
+/** ws's frame encoder: public in ws, not in its type declarations. */
+const { Sender } = createRequire(import.meta.url)('ws') as {
+  Sender: { frame(data: Buffer, options: Record<string, unknown>): Buffer[] }
+}
 
 /** The frame ws itself would write for `payload` from a server. */
 function wsFrame(opcode: number, payload: Buffer): Buffer {
@@ -18,7 +24,7 @@ function wsFrame(opcode: number, payload: Buffer): Buffer {
     opcode,
     readOnly: true,
     rsv1: false,
-  } as Parameters<typeof Sender.frame>[1])
+  })
   return Buffer.concat(parts)
 }
 

@@ -83,7 +83,7 @@ class AgainThroughProxy implements OriginAgain {
     this.#url = client.url
     this.#method = client.method
     const headers: Array<[string, string]> = []
-    // Set-Cookie never comes in a request; every other repeated field arrives joined.
+    // Repeated fields come joined, as passing the Headers on sent them.
     client.headers.forEach((value, name) => {
       headers.push(sharedPair(name, value))
     })

@@ -230,6 +230,25 @@ describe('stream hold: slow readers', () => {
     expect(h.logger.messages('warn')).toEqual(['slow subscriber dropped'])
   })
 
+  it('stops its keep-alive timer when a keep-alive write drops the reader', async () => {
+    const h = gripHarness(
+      () => streamHold({ 'Grip-Keep-Alive': 'keep-alive; timeout=5' }, 'init'),
+      {
+        limits: { subscriberQueueBytes: 16 },
+      }
+    )
+    const response = await h.request('/stream')
+    // Nobody reads: 4 bytes queued, then the keep-alive's 10 fit, then 4 + 10 + 10 do not.
+    h.clock.advance(seconds(5))
+    expect(h.hub.counters.drops).toBe(0)
+    expect(h.clock.pendingTimers).toBe(1)
+    h.clock.advance(seconds(5))
+    expect(h.hub.counters.drops).toBe(1)
+    expect(h.hub.connections.stream).toBe(0)
+    expect(h.clock.pendingTimers).toBe(0)
+    await expect(response.text()).rejects.toThrow('held stream dropped')
+  })
+
   it('keeps a reader that keeps up, however much flows through', async () => {
     const h = await startStream(() => streamHold(), { limits: { subscriberQueueBytes: 16 } })
     for (let i = 0; i < 20; i++) {

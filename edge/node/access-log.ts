@@ -70,6 +70,33 @@ export interface AccessNote {
   cache?: string
 }
 
+/** The note of each response the access log follows, for heads written outside Node's API. */
+const notes = new WeakMap<ServerResponse, AccessNote>()
+
+/**
+ * Tells the access log the cache result of a head written with `writeHead` fields only: Node
+ * keeps no fields it can read back then (a held stream's head; socket-stream.ts).
+ */
+export function noteHeadCache(
+  outgoing: ServerResponse,
+  xCache: string | string[] | undefined
+): void {
+  const note = notes.get(outgoing)
+  if (note && note.cache === undefined && typeof xCache === 'string') note.cache = xCache
+}
+
+/**
+ * The request id as the response's field, unless the answer brought its own: set once the
+ * answer is known, not before the gateway runs, so a held stream's head, written with
+ * `writeHead` fields only, leaves Node nothing of its fields to keep (issue #18, the SSE heap
+ * diff: `setHeader` made Node keep every field of the head, ~0.8 KiB per held connection).
+ */
+export function answerWithRequestId(outgoing: ServerResponse): void {
+  if (outgoing.headersSent || outgoing.hasHeader(REQUEST_ID)) return
+  const id = outgoing.req.headers[REQUEST_ID]
+  if (typeof id === 'string') outgoing.setHeader(REQUEST_ID, id)
+}
+
 /**
  * Logs one line for `incoming` when its response finishes, or when the client goes first:
  * method, path, status, cache result (`X-Cache`), origin, milliseconds, bytes written (the
@@ -108,6 +135,7 @@ export function logAccess(
       'request'
     )
   }
+  notes.set(outgoing, note)
   outgoing.once('finish', line)
   outgoing.once('close', line)
 }

@@ -32,8 +32,8 @@ import { matchRoute } from '../../src/proxy/routes.ts'
 import {
   type AccessLogOptions,
   type AccessNote,
+  answerWithRequestId,
   logAccess,
-  REQUEST_ID,
   requestIdOf,
   setRequestId,
 } from './access-log.ts'
@@ -200,8 +200,8 @@ function frontDoor(
       const note: AccessNote = {}
       if (access) logAccess(access, id, incoming, outgoing, note)
       const onward = () => {
+        // On the response once the gateway answers (answerWithRequestId in startGateway).
         setRequestId(incoming, id)
-        outgoing.setHeader(REQUEST_ID, id)
         gatewayListener(incoming, outgoing)
       }
       if (refuseAmbiguousRequest(incoming, outgoing, id)) return
@@ -253,8 +253,13 @@ export async function startGateway(options: ServeOptions): Promise<RunningGatewa
   const server = createAdaptorServer({
     fetch: (request, env) => {
       // This server is HTTP/1.1 (no createServer option): outgoing is a ServerResponse.
-      platform.streams.bind(request, env.outgoing as ServerResponse)
-      return gateway.app.fetch(request, env)
+      const outgoing = env.outgoing as ServerResponse
+      platform.streams.bind(request, outgoing)
+      const answer = gateway.app.fetch(request, env)
+      // The id goes on before @hono/node-server writes the head (it awaits this promise).
+      if (answer instanceof Promise) return answer.finally(() => answerWithRequestId(outgoing))
+      answerWithRequestId(outgoing)
+      return answer
     },
     hostname: options.host,
     createServer: frontDoor(

@@ -11,6 +11,7 @@ import type { ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response'
 import type { HeldHead, HeldStream, HeldStreamOpener, StreamSink } from '../../src/held-stream.ts'
+import { noteHeadCache, REQUEST_ID } from './access-log.ts'
 
 const CRLF = Buffer.from('\r\n')
 
@@ -113,6 +114,13 @@ export class SocketStreamOpener implements HeldStreamOpener {
       socket.cork()
       corked.push(socket)
     }
+    // The front door's request id, unless the answer has its own (access-log.ts
+    // answerWithRequestId, which runs after this for a held stream).
+    const id = outgoing.req.headers[REQUEST_ID]
+    if (typeof id === 'string' && !(REQUEST_ID in headers)) headers[REQUEST_ID] = id
+    noteHeadCache(outgoing, headers['x-cache'])
+    // Fields given to writeHead only, none set before: Node keeps the head as the one string
+    // it sends, not each field as well (issue #18, the SSE heap diff).
     outgoing.writeHead(head.status, head.statusText, headers)
     outgoing.flushHeaders()
     const sink = new SocketSink(outgoing, socket, onAbort)

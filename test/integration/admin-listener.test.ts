@@ -232,6 +232,30 @@ describe('the admin listener and the access log', () => {
     expect(hit).toMatchObject({ status: 200, cache: 'HIT', origin: 'app' })
   })
 
+  it('gives a held stream the request id and logs its cache result when it ends (issue #18)', async () => {
+    // A held stream's head is written without setHeader (so Node keeps no field list for it):
+    // the id and the access line's cache result still come out as for any other response.
+    const kept = await StreamReader.open(`${running.url}/events`, { 'x-request-id': 'held-1' })
+    const fresh = await StreamReader.open(`${running.url}/events`)
+    try {
+      expect(kept.response.headers.get('x-request-id')).toBe('held-1')
+      expect(fresh.response.headers.get('x-request-id')).toMatch(/^[0-9a-f]{12}-[0-9a-z]+$/)
+      expect(origin.requests.at(-1)?.headers['x-request-id']).toBe(
+        fresh.response.headers.get('x-request-id')
+      )
+    } finally {
+      kept.close()
+      fresh.close()
+    }
+    const line = await waitFor(
+      () => access.lines.find((l) => l.msg === 'request' && l.id === 'held-1'),
+      'the access line of the held stream'
+    )
+    expect(line).toMatchObject({ method: 'GET', path: '/events', status: 200, origin: 'app' })
+    expect(line.cache).toBe(kept.response.headers.get('x-cache') ?? undefined)
+    expect(line.cache).toEqual(expect.any(String))
+  })
+
   it('logs a 502 with the origin error the client is not shown', async () => {
     const res = await fetch(`${running.url}/dead/x`, { headers: { 'x-request-id': 'dead-1' } })
     expect(res.status).toBe(502)

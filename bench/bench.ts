@@ -164,6 +164,25 @@ async function burst(
   return { delivered, perSec: delivered / (Number(end - startNs) / 1e9) }
 }
 
+/**
+ * RSS of `pids` once it has settled after the opens: read every half second until four
+ * readings in a row lie within 0.5 % of each other, for at most 10 s (issue #18). A garbage
+ * collected server holds the opens' garbage for a while and gives it back when its collector
+ * next runs on an idle heap; read after a fixed second, the figure followed that timing
+ * (9 to 27 KiB per WebSocket between runs of the same code). A server without a collector
+ * settles at once, so the wait costs it two seconds.
+ */
+async function settledRssKiB(pids: () => number[]): Promise<number> {
+  const readings: number[] = []
+  for (let i = 0; i < 20; i++) {
+    await sleep(500)
+    readings.push(treeRssKiB(pids()))
+    const last = readings.slice(-4)
+    if (last.length === 4 && Math.max(...last) <= Math.min(...last) * 1.005) break
+  }
+  return readings.at(-1)!
+}
+
 async function runOnce(target: Target, transport: Transport, n: number): Promise<RunResult> {
   const memoryPids = () => target.memoryPids?.() ?? target.pids()
   const treeCold = treeRssKiB(target.pids())
@@ -175,8 +194,7 @@ async function runOnce(target: Target, transport: Transport, n: number): Promise
   const subs = await subscribe(target, transport, n, Math.max(120_000, n * 60), {
     inFlight: target.opensInFlight,
   })
-  await sleep(1000)
-  const rss1 = treeRssKiB(memoryPids())
+  const rss1 = await settledRssKiB(memoryPids)
   const tree1 = treeRssKiB(target.pids())
   try {
     const probes = []
@@ -499,7 +517,7 @@ const section = (transport: Transport, n: number) =>
 
 /** The fan-out tables' method paragraphs. */
 const fanoutIntro = () => [
-  `Subscribers on 127.0.0.1, ${RUNS === 1 ? '1 run' : `median of ${RUNS} runs`}; latency: median over ${PROBES} single messages (each awaited by every subscriber); burst: ${BURST} messages published one at a time (the next sent when the last was answered), then ${BURST} more with sixteen publishes in flight; server CPU over both bursts. RSS: server process tree, (after connecting N − before) / N. Ratios are gripgate ÷ peer.`,
+  `Subscribers on 127.0.0.1, ${RUNS === 1 ? '1 run' : `median of ${RUNS} runs`}; latency: median over ${PROBES} single messages (each awaited by every subscriber); burst: ${BURST} messages published one at a time (the next sent when the last was answered), then ${BURST} more with sixteen publishes in flight; server CPU over both bursts. RSS: server process tree, (after connecting N, once settled − before) / N. Ratios are gripgate ÷ peer.`,
   '',
   'SSE: each message is the event `data: <seq> <sendTimeNs>`. WebSocket: each message is the text `<seq> <sendTimeNs>`; gripgate and Pushpin (route `over_http`) open it as WebSocket-over-HTTP to the GRIP origin fixture, which subscribes the connection and sends `ready bench`; nchan (`nchan_subscriber eventsource websocket`) subscribes before its `101`. Reconnects: subscribers opened again because their socket closed before they were subscribed or they were not subscribed within 10 s (at most 3 per subscriber).',
   '',

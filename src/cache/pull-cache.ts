@@ -164,7 +164,7 @@ export class PullCache {
     }
     if (!isPlainGet('GET', preq) || headers.upgrade !== undefined) return undefined
     const now = this.#deps.clock.now()
-    const primaryKey = `${host}${target}`
+    const primaryKey = primaryKeyFor(host, target)
     const { store } = this.#deps
     const entries = store.lookupNow?.(primaryKey, now)
     if (entries) return this.#quickAnswer(entries, preq, now)
@@ -269,7 +269,12 @@ export class PullCache {
 
 /** The method-independent key of a resource: host, path and query. */
 function primaryKeyOf(url: URL): string {
-  return `${url.host}${url.pathname}${url.search}`
+  return primaryKeyFor(url.host, `${url.pathname}${url.search}`)
+}
+
+/** The same key from a host and an origin-form target as URL parsing leaves them. */
+function primaryKeyFor(host: string, target: string): string {
+  return `${host}${target}`
 }
 
 /**

@@ -48,6 +48,14 @@ function endTurn(): void {
   corked.length = 0
 }
 
+/** Corks `socket`, unless it is already, until the current turn ends. */
+function corkUntilTurnEnds(socket: Socket): void {
+  if (socket.writableCorked) return
+  thisTurn()
+  socket.cork()
+  corked.push(socket)
+}
+
 /** The current turn, making sure it ends. */
 function thisTurn(): number {
   if (!turnEnding) {
@@ -110,10 +118,7 @@ export class SocketStreamOpener implements HeldStreamOpener {
     }
     // The head is this turn's first write: corked, so the initial body (and a resume's
     // history) leave with it in one writev when the turn ends, not one write each.
-    if (!socket.writableCorked) {
-      socket.cork()
-      corked.push(socket)
-    }
+    corkUntilTurnEnds(socket)
     // The front door's request id, unless the answer has its own (access-log.ts
     // answerWithRequestId, which runs after this for a held stream).
     const id = outgoing.req.headers[REQUEST_ID]
@@ -163,10 +168,7 @@ class SocketSink implements StreamSink {
     if (!this.#open || bytes.byteLength === 0) return
     const socket = this.#socket
     const now = thisTurn()
-    if (this.#wroteIn === now && !socket.writableCorked) {
-      socket.cork()
-      corked.push(socket)
-    }
+    if (this.#wroteIn === now) corkUntilTurnEnds(socket)
     this.#wroteIn = now
     socket.write(this.#chunked ? chunkFrame(bytes) : bytes)
   }
